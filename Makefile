@@ -1,0 +1,54 @@
+# denialdesk: `make run` starts everything with demo data, `make test` runs every check.
+# Both install what they need first (virtualenv, Python packages from uv.lock, htmx from npm).
+
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+HTMX := web/static/htmx.min.js
+# Debian's CA bundle, so uv trusts the same registries pip does on this machine.
+export SSL_CERT_FILE ?= $(wildcard /etc/ssl/certs/ca-certificates.crt)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run install test lint test-fast bench soak chromium clean
+
+run: install
+	$(VENV)/bin/denialdesk dev
+
+install: $(VENV)/.installed $(HTMX)
+
+$(UV):
+	python3 -m pip install --quiet --disable-pip-version-check --target $(TOOLS) uv==$(UV_VERSION)
+
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock
+	PYTHONPATH=$(TOOLS) $(UV) sync --frozen --python python3.11
+	touch $@
+
+$(HTMX): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	cp web/node_modules/htmx.org/dist/htmx.min.js $@
+
+# Browser tests drive Debian's Chromium (Playwright's own download is not used).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: run 'sudo apt-get install chromium' for the browser tests"; fi; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+test: install chromium lint
+	$(VENV)/bin/pytest
+
+bench: install
+	$(PY) -m bench
+
+soak: install
+	$(VENV)/bin/pytest -m soak -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) $(TOOLS) web/node_modules $(HTMX) .pytest_cache .ruff_cache

@@ -1,0 +1,76 @@
+"""The `denialdesk` command. Expected failures print one line and exit 1, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from denialdesk.app.settings import Settings, SettingsError
+from denialdesk.store.users import UserError
+
+
+class CLIError(Exception):
+    """A user-facing failure: printed as one line, exit code 1."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="denialdesk", description="Denial-management work queue for behavioral health."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("dev", help="embedded stack: Temporal dev server, worker, web, demo data")
+    sub.add_parser("web", help="serve the web app and API (external Temporal and database)")
+    sub.add_parser("worker", help="run a Temporal worker (external Temporal and database)")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    sub.add_parser("seed-demo", help="load demo practices, payers, patients and users")
+
+    user = sub.add_parser("user", help="manage users")
+    user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    create = user_sub.add_parser("create", help="create a user")
+    create.add_argument("username")
+    create.add_argument(
+        "--role", required=True, help="specialist | supervisor | admin | integration"
+    )
+    create.add_argument(
+        "--practice",
+        nargs="+",
+        default=[],
+        metavar="SLUG",
+        help="practices the role applies to (an admin without --practice administers all)",
+    )
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from the first line of standard input",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except (CLIError, SettingsError, UserError) as exc:
+        print(f"denialdesk: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from denialdesk.app import commands
+
+    settings = Settings()
+    if args.command == "user":
+        password = sys.stdin.readline().rstrip("\r\n")
+        return commands.create_user(
+            settings, args.username, role=args.role, practices=args.practice, password=password
+        )
+    return getattr(commands, args.command.replace("-", "_"))(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

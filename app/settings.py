@@ -1,0 +1,148 @@
+"""Configuration from the environment (DENIALDESK_ prefix, .env allowed).
+
+Dev mode generates its secrets once into the var folder; any other mode refuses to start
+with missing, short or well-known secrets, so a demo key never reaches production.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Values people paste from tutorials; refused outside dev mode.
+KNOWN_DEFAULT_SECRETS = frozenset(
+    {"changeme", "change-me", "changethis", "secret", "dev", "development", "password", "test"}
+)
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(Exception):
+    """Configuration that must stop start-up; the message tells the operator what to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DENIALDESK_", env_file=".env", extra="ignore")
+
+    mode: Literal["dev", "production"] = "production"
+    var_dir: Path = Path("var")
+    database_url: str | None = None
+
+    temporal_address: str | None = None
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "denialdesk"
+    temporal_tls: bool = False
+    temporal_api_key: SecretStr | None = None
+    temporal_ui_port: int = 8233
+    temporal_port: int = 7233
+
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    # Browsers only send a Secure cookie over https; dev serves plain http on loopback.
+    cookie_secure: bool | None = None
+
+    secret_key: SecretStr | None = None
+    # Key ring "kid:base64key,kid:base64key"; the first key encrypts, all decrypt.
+    payload_keys: SecretStr | None = None
+
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+
+    payer_simulator: bool | None = None
+    clearinghouse_outbox: Path | None = None
+    clearinghouse_inbox: Path | None = None
+
+    @property
+    def dev(self) -> bool:
+        return self.mode == "dev"
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.var_dir / 'denialdesk.sqlite').as_posix()}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return (not self.dev) if self.cookie_secure is None else self.cookie_secure
+
+    @property
+    def simulator_on(self) -> bool:
+        return self.dev if self.payer_simulator is None else self.payer_simulator
+
+    def require_secrets(self) -> None:
+        """Fill dev secrets from var/, or refuse weak or missing ones outside dev mode."""
+        if self.dev:
+            if self.secret_key is None:
+                self.secret_key = SecretStr(_dev_secret(self.var_dir / "secret_key", _new_secret))
+            if self.payload_keys is None:
+                self.payload_keys = SecretStr(
+                    _dev_secret(self.var_dir / "payload_keys", _new_payload_key_ring)
+                )
+            return
+        _check_secret("DENIALDESK_SECRET_KEY", self.secret_key)
+        _check_secret("DENIALDESK_PAYLOAD_KEYS", self.payload_keys)
+        parse_key_ring(self.payload_keys.get_secret_value())  # type: ignore[union-attr]
+
+    def key_ring(self) -> dict[str, bytes]:
+        self.require_secrets()
+        return parse_key_ring(self.payload_keys.get_secret_value())  # type: ignore[union-attr]
+
+
+def parse_key_ring(value: str) -> dict[str, bytes]:
+    """'k2:BASE64,k1:BASE64' -> ordered {kid: 32-byte key}; the first entry is the active key."""
+    ring: dict[str, bytes] = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        kid, sep, encoded = part.partition(":")
+        if not sep or not kid:
+            raise SettingsError("DENIALDESK_PAYLOAD_KEYS must look like 'kid:base64key,...'")
+        try:
+            key = base64.b64decode(encoded, validate=True)
+        except ValueError as exc:
+            raise SettingsError(f"DENIALDESK_PAYLOAD_KEYS: key {kid!r} is not base64") from exc
+        if len(key) != 32:
+            raise SettingsError(f"DENIALDESK_PAYLOAD_KEYS: key {kid!r} must be 32 bytes (AES-256)")
+        ring[kid] = key
+    if not ring:
+        raise SettingsError("DENIALDESK_PAYLOAD_KEYS holds no key")
+    return ring
+
+
+def _check_secret(name: str, value: SecretStr | None) -> None:
+    if value is None or not value.get_secret_value().strip():
+        raise SettingsError(
+            f"{name} is not set; set it in the environment or .env (production mode)"
+        )
+    raw = value.get_secret_value()
+    if raw.lower() in KNOWN_DEFAULT_SECRETS:
+        raise SettingsError(f"{name} is a well-known default value; generate a random one")
+    if len(raw) < MIN_SECRET_LENGTH:
+        raise SettingsError(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def _new_payload_key_ring() -> str:
+    return "k1:" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def _dev_secret(path: Path, make) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+def get_settings(**overrides) -> Settings:
+    return Settings(**overrides)

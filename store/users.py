@@ -1,0 +1,105 @@
+"""Users, their roles per practice, and password checks (argon2 through pwdlib)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pwdlib import PasswordHash
+from sqlmodel import Session, select
+
+from denialdesk.domain.principal import Principal
+from denialdesk.domain.roles import Role
+from denialdesk.store.models import Practice, User, UserRole
+
+_hasher = PasswordHash.recommended()
+# Verified against when the username is unknown, so both paths cost one argon2 check.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+MIN_PASSWORD_LENGTH = 8
+
+
+class UserError(ValueError):
+    """Bad input for a user change; the message is fit to show as is."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    practice_slugs: Sequence[str] = (),
+) -> User:
+    """Create a user with one role in each named practice (an admin with none: every practice).
+
+    Everything is checked before anything is added, so a bad call leaves no half-made user.
+    """
+    username = username.strip()
+    if not username or len(username) > 60 or any(c.isspace() for c in username):
+        raise UserError("username must be 1-60 characters without spaces")
+    try:
+        role_value = Role(role)
+    except ValueError:
+        roles = ", ".join(r.value for r in Role)
+        raise UserError(f"unknown role {role!r} (choose from {roles})") from None
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise UserError(f"user {username!r} already exists")
+    practices = []
+    for slug in dict.fromkeys(practice_slugs):
+        practice = session.exec(select(Practice).where(Practice.slug == slug)).first()
+        if practice is None:
+            raise UserError(f"unknown practice {slug!r}")
+        practices.append(practice)
+    if not practices and role_value is not Role.ADMIN:
+        raise UserError("a specialist, supervisor or integration user needs --practice")
+
+    user = User(username=username, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    if practices:
+        for practice in practices:
+            session.add(UserRole(user_id=user.id, practice_id=practice.id, role=role_value.value))
+    else:
+        session.add(UserRole(user_id=user.id, practice_id=None, role=role_value.value))
+    session.flush()
+    return user
+
+
+def get_user(session: Session, *, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
+    """The active user with this username and password, else None (same cost either way)."""
+    user = get_user(session, username=username)
+    if user is None or not user.is_active:
+        _hasher.verify(password, _DUMMY_HASH)
+        return None
+    valid, new_hash = _hasher.verify_and_update(password, user.password_hash)
+    if not valid:
+        return None
+    if new_hash is not None:
+        user.password_hash = new_hash
+        session.add(user)
+    return user
+
+
+def load_principal(session: Session, *, user_id: int) -> Principal | None:
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    roles: dict[int, Role] = {}
+    everywhere: Role | None = None
+    for row in session.exec(select(UserRole).where(UserRole.user_id == user_id)):
+        if row.practice_id is None:
+            everywhere = Role(row.role)
+        else:
+            roles[row.practice_id] = Role(row.role)
+    return Principal(
+        user_id=user.id, username=user.username, roles=roles, all_practices_role=everywhere
+    )
