@@ -28,7 +28,7 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 
 $(HTMX): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
-	cp web/node_modules/htmx.org/dist/htmx.min.js $@
+	mkdir -p web/static && cp web/node_modules/htmx.org/dist/htmx.min.js $@
 
 # Browser tests drive Debian's Chromium (Playwright's own download is not used).
 chromium:
