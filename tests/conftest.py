@@ -14,6 +14,9 @@ from denialdesk.app.settings import Settings
 from denialdesk.store.db import make_engine
 from denialdesk.store.migrate import upgrade
 
+# tests/pg.py: the session's PostgreSQL cluster and the sqlite/postgres `backend_engine`.
+pytest_plugins = ["pg"]
+
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
