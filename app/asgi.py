@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from starlette.middleware.sessions import SessionMiddleware
 
 from denialdesk.api.router import api_router
 from denialdesk.app.settings import Settings
 from denialdesk.store.logins import LoginLimits
+from denialdesk.web import session as web_session
+from denialdesk.web.pages import EXCEPTION_HANDLERS as WEB_EXCEPTION_HANDLERS
+from denialdesk.web.pages import router as web_router
+from denialdesk.web.render import STATIC_DIR
 
 
 def create_app(settings: Settings, engine: Engine) -> FastAPI:
@@ -27,6 +33,19 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
     )
     app.include_router(api_router, prefix="/api/v1")
+
+    # The browser session cookie; the API ignores it and authenticates by bearer token only.
+    app.add_middleware(
+        SessionMiddleware,
+        **web_session.middleware_options(
+            secret_key=app.state.secret_key, secure=settings.secure_cookies
+        ),
+    )
+    app.include_router(web_router)
+    for exception, handler in WEB_EXCEPTION_HANDLERS.items():
+        app.add_exception_handler(exception, handler)
+    # htmx is served from here, never from a CDN: pages must work on a closed network.
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", tags=["health"], include_in_schema=False)
     def health() -> dict:

@@ -1,0 +1,89 @@
+"""The browser session: a signed cookie holding the user id, a password fingerprint and the
+CSRF token.
+
+Starlette's SessionMiddleware signs the cookie with the secret key but does not encrypt it, so
+it must never hold PHI. The fingerprint of the password hash ends every session of a user whose
+password changes, the way store/tokens.py does for API tokens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import MutableMapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlmodel import Session
+
+from denialdesk.domain.principal import Principal
+from denialdesk.store.models import User
+from denialdesk.store.users import load_principal
+
+SESSION_COOKIE = "denialdesk_session"
+# Starlette re-signs the cookie only when the session changes, i.e. at login, so this is the
+# longest a login lasts: a working day.
+SESSION_MAX_AGE_SECONDS = 12 * 3600
+# Lax, not Strict: Strict would drop the session when someone follows a shared worklist link
+# from mail or chat. Cross-site POSTs are refused by the CSRF token either way.
+SAME_SITE = "lax"
+DEFAULT_LANDING = "/worklist"
+
+
+def middleware_options(*, secret_key: str, secure: bool) -> dict[str, Any]:
+    """Keyword arguments for starlette's SessionMiddleware (always HttpOnly)."""
+    return {
+        "secret_key": secret_key,
+        "session_cookie": SESSION_COOKIE,
+        "max_age": SESSION_MAX_AGE_SECONDS,
+        "same_site": SAME_SITE,
+        "https_only": secure,
+    }
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def log_in(session: MutableMapping[str, Any], user: User) -> None:
+    """Replace whatever the browser held (including its CSRF token) with this user's session."""
+    session.clear()
+    session.update({"uid": user.id, "pw": _fingerprint(user), "csrf": new_token()})
+
+
+def log_out(session: MutableMapping[str, Any]) -> None:
+    session.clear()
+
+
+def principal_for(session: MutableMapping[str, Any], db: Session) -> Principal | None:
+    """The logged-in principal, or None when anonymous, deactivated or the password changed."""
+    uid, fingerprint = session.get("uid"), session.get("pw")
+    if not isinstance(uid, int) or not isinstance(fingerprint, str):
+        return None
+    user = db.get(User, uid)
+    if user is None or not user.is_active:
+        return None
+    if not hmac.compare_digest(fingerprint, _fingerprint(user)):
+        return None
+    return load_principal(db, user_id=uid)
+
+
+def safe_next(value: str | None) -> str:
+    """A local path to go to after login; anything that could leave the site becomes the default.
+
+    Browsers read "//host", "/\\host" and paths with tabs or newlines ("/\\t/host") as other
+    hosts, so only printable ASCII without backslashes, starting with a single "/", passes.
+    """
+    if not value or not value.startswith("/") or value.startswith("//"):
+        return DEFAULT_LANDING
+    if "\\" in value or any(not 0x21 <= ord(char) <= 0x7E for char in value):
+        return DEFAULT_LANDING
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or parts.path in ("/login", "/logout"):
+        return DEFAULT_LANDING
+    return value
