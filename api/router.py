@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter
 
-from denialdesk.api import auth
+from denialdesk.api import auth, lookups
 
 api_router = APIRouter()
 api_router.include_router(auth.router)
+api_router.include_router(lookups.router)
