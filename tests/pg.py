@@ -19,6 +19,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -146,8 +147,9 @@ def pg_cluster() -> Iterator[PgCluster]:
         atexit.unregister(cluster.stop)
 
 
+@contextmanager
 def pg_database(cluster: PgCluster, *, migrated: bool = True) -> Iterator[Engine]:
-    """A fresh database (migrated to head, or empty) for as long as the generator lives."""
+    """A fresh database (migrated to head, or empty), dropped on leaving the block."""
     name = cluster.create_database(template=MIGRATED_TEMPLATE if migrated else "template0")
     engine = make_engine(cluster.url(name))
     try:
@@ -157,6 +159,7 @@ def pg_database(cluster: PgCluster, *, migrated: bool = True) -> Iterator[Engine
         cluster.drop_database(name)
 
 
+@contextmanager
 def sqlite_database(folder: Path, *, migrated: bool = True) -> Iterator[Engine]:
     engine = make_engine(f"sqlite:///{folder / 'test.sqlite'}")
     try:
@@ -167,7 +170,10 @@ def sqlite_database(folder: Path, *, migrated: bool = True) -> Iterator[Engine]:
         engine.dispose()
 
 
-def database(request: pytest.FixtureRequest, backend: str, folder: Path, *, migrated: bool):
+def database(
+    request: pytest.FixtureRequest, backend: str, folder: Path, *, migrated: bool = True
+) -> AbstractContextManager[Engine]:
+    """A fresh database on `backend`; usable from fixtures of any scope."""
     if backend == "postgres":
         return pg_database(request.getfixturevalue("pg_cluster"), migrated=migrated)
     return sqlite_database(folder, migrated=migrated)
@@ -181,10 +187,12 @@ def backend(request) -> str:
 @pytest.fixture
 def backend_engine(request, backend, tmp_path) -> Iterator[Engine]:
     """A fresh database migrated to head, once per backend (override `engine` with it)."""
-    yield from database(request, backend, tmp_path, migrated=True)
+    with database(request, backend, tmp_path) as engine:
+        yield engine
 
 
 @pytest.fixture
 def empty_engine(request, backend, tmp_path) -> Iterator[Engine]:
     """A fresh database without any table, once per backend (for migration tests)."""
-    yield from database(request, backend, tmp_path, migrated=False)
+    with database(request, backend, tmp_path, migrated=False) as engine:
+        yield engine
