@@ -1,0 +1,102 @@
+"""The Temporal worker: polls the task queue for the registered workflows and activities."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from denialdesk.app.settings import Settings
+from denialdesk.app.temporal import connect
+from denialdesk.workflows import registry
+
+log = logging.getLogger(__name__)
+
+# Activities in flight get this long to finish on shutdown before they are cancelled; they are
+# short database writes, and a cancelled one is retried by Temporal on the next worker anyway.
+GRACEFUL_SHUTDOWN = timedelta(seconds=10)
+ACTIVITY_THREADS = 8
+
+
+async def run_worker(
+    settings: Settings,
+    *,
+    client: Client | None = None,
+    workflows: Sequence[type] | None = None,
+    activities: Sequence[Callable] | None = None,
+) -> None:
+    """Run the worker until this coroutine is cancelled, then shut it down gracefully."""
+    workflows = list(registry.WORKFLOWS if workflows is None else workflows)
+    activities = list(registry.ACTIVITIES if activities is None else activities)
+    if client is None:
+        client = await connect(settings)
+    if not workflows and not activities:
+        # Temporal refuses a worker with nothing to run; say so plainly and wait to be stopped.
+        log.warning("no workflows registered yet; the worker idles until stopped")
+        await asyncio.Event().wait()
+        return
+    # Store-backed activities are synchronous; they run on this pool, off the event loop.
+    with ThreadPoolExecutor(ACTIVITY_THREADS, thread_name_prefix="activity") as executor:
+        worker = Worker(
+            client,
+            task_queue=settings.temporal_task_queue,
+            workflows=workflows,
+            activities=activities,
+            activity_executor=executor,
+            graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+        )
+        log.info(
+            "worker polling task queue %r: %d workflows, %d activities",
+            settings.temporal_task_queue,
+            len(workflows),
+            len(activities),
+        )
+        # Leaving the block (cancellation included) shuts the worker down and waits for it.
+        async with worker:
+            await asyncio.Event().wait()
+
+
+@contextlib.contextmanager
+def stop_signals() -> Iterator[asyncio.Future[str]]:
+    """A future resolved with the name of the first SIGINT or SIGTERM.
+
+    Later signals are absorbed until the block ends, so a second Ctrl-C cannot cut a clean
+    shutdown short (every stop step has its own timeout instead).
+    """
+    loop = asyncio.get_running_loop()
+    received: asyncio.Future[str] = loop.create_future()
+
+    def on_signal(sig: signal.Signals) -> None:
+        if not received.done():
+            received.set_result(sig.name)
+
+    handled = (signal.SIGINT, signal.SIGTERM)
+    for sig in handled:
+        loop.add_signal_handler(sig, on_signal, sig)
+    try:
+        yield received
+    finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)
+
+
+async def serve_worker(settings: Settings) -> None:
+    """`denialdesk worker`: run until SIGINT or SIGTERM, then stop cleanly."""
+    with stop_signals() as stopped:
+        client = await connect(settings)
+        task = asyncio.create_task(run_worker(settings, client=client))
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():  # the worker failed on its own: let the error out
+            task.result()
+            return
+        log.info("received %s, stopping the worker", stopped.result())
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
