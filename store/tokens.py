@@ -13,13 +13,14 @@ TOKEN_MAX_AGE_SECONDS = 12 * 3600
 _SALT = "denialdesk.api-token"
 
 
-def _fingerprint(user: User) -> str:
+def password_fingerprint(user: User) -> str:
+    """Changes whenever the password does, so tokens and sessions made before it stop working."""
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def issue_token(secret_key: str, user: User) -> str:
     serializer = URLSafeTimedSerializer(secret_key, salt=_SALT)
-    return serializer.dumps({"uid": user.id, "pw": _fingerprint(user)})
+    return serializer.dumps({"uid": user.id, "pw": password_fingerprint(user)})
 
 
 def user_for_token(session: Session, secret_key: str, token: str) -> User | None:
@@ -31,6 +32,6 @@ def user_for_token(session: Session, secret_key: str, token: str) -> User | None
     if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
         return None
     user = session.get(User, data["uid"])
-    if user is None or not user.is_active or data.get("pw") != _fingerprint(user):
+    if user is None or not user.is_active or data.get("pw") != password_fingerprint(user):
         return None
     return user

@@ -8,7 +8,6 @@ password changes, the way store/tokens.py does for API tokens.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from collections.abc import MutableMapping
@@ -19,6 +18,7 @@ from sqlmodel import Session
 
 from denialdesk.domain.principal import Principal
 from denialdesk.store.models import User
+from denialdesk.store.tokens import password_fingerprint
 from denialdesk.store.users import load_principal
 
 SESSION_COOKIE = "denialdesk_session"
@@ -46,14 +46,10 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _fingerprint(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
 def log_in(session: MutableMapping[str, Any], user: User) -> None:
     """Replace whatever the browser held (including its CSRF token) with this user's session."""
     session.clear()
-    session.update({"uid": user.id, "pw": _fingerprint(user), "csrf": new_token()})
+    session.update({"uid": user.id, "pw": password_fingerprint(user), "csrf": new_token()})
 
 
 def log_out(session: MutableMapping[str, Any]) -> None:
@@ -68,7 +64,7 @@ def principal_for(session: MutableMapping[str, Any], db: Session) -> Principal |
     user = db.get(User, uid)
     if user is None or not user.is_active:
         return None
-    if not hmac.compare_digest(fingerprint, _fingerprint(user)):
+    if not hmac.compare_digest(fingerprint, password_fingerprint(user)):
         return None
     return load_principal(db, user_id=uid)
 
