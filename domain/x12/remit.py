@@ -1,0 +1,142 @@
+"""Read an 835 remittance (005010X221A1) into RemittanceFile values.
+
+    parse_835(data) -> RemittanceFile      # data: the file's bytes or text
+
+The envelope is checked here (ISA/IEA, GS/GE, ST/SE control numbers and counts, one
+interchange per file, functional group HP, transaction set 835); the inside of each transaction
+is read by remit_transaction.py and remit_claims.py, which also check the balancing. Anything
+wrong raises RemitParseError naming the segment (1-based, ISA = 1) - and nothing else: a
+remittance comes from outside, and a bad one must be refused with a reason, not crash an import.
+"""
+
+from __future__ import annotations
+
+from denialdesk.domain.x12.remit_elements import Elements, element
+from denialdesk.domain.x12.remit_model import RemittanceFile, Transaction
+from denialdesk.domain.x12.remit_transaction import TransactionBuilder
+from denialdesk.domain.x12.tokens import RemitParseError, Separators, tokenize
+
+__all__ = ["RemitParseError", "RemittanceFile", "parse_835"]
+
+VERSION = "00501"
+IMPLEMENTATION = "005010X221"  # GS08 005010X221A1 (the A1 errata) and the base guide
+
+
+def parse_835(data: bytes | str) -> RemittanceFile:
+    values = Elements()
+    try:
+        seps, segments = tokenize(data)
+        return _Interchange(seps, values).read(segments)
+    except (IndexError, ValueError, ArithmeticError) as exc:
+        # Every element is checked before use; this is the net under that rule, so that a
+        # malformed file can never surface as anything but RemitParseError.
+        raise RemitParseError(values.number, "malformed segment") from exc
+
+
+class _Interchange:
+    def __init__(self, seps: Separators, values: Elements) -> None:
+        self.seps, self.v = seps, values
+        self.group_control: str | None = None  # GS06 of the open group
+        self.group_transactions = 0
+        self.groups = 0
+        self.transaction: TransactionBuilder | None = None
+        self.st_number = 0
+        self.transactions: list[Transaction] = []
+
+    def read(self, segments: list[list[str]]) -> RemittanceFile:
+        v = self.v
+        v.number = 1
+        isa = segments[0]
+        if len(isa) != 17:
+            raise v.error(f"ISA has {len(isa) - 1} elements instead of 16")
+        if isa[12] != VERSION:
+            raise v.error(f"ISA12 {isa[12]!r}: only X12 version {VERSION} (5010) is read")
+        control = isa[13].strip()
+        for index in range(1, len(segments)):
+            seg = segments[index]
+            v.number = index + 1
+            if self.transaction is not None:
+                if seg[0] == "SE":
+                    self._se(seg)
+                else:
+                    self.transaction.add(seg)
+            elif seg[0] == "ST":
+                self._st(seg)
+            elif seg[0] == "GS":
+                self._gs(seg)
+            elif seg[0] == "GE":
+                self._ge(seg)
+            elif seg[0] == "IEA":
+                if self.group_control is not None:
+                    raise v.error("IEA before GE: the functional group is not closed")
+                if v.count(seg, 1) != self.groups:
+                    raise v.error(
+                        f"IEA01 says {seg[1]} groups but the interchange has {self.groups}"
+                    )
+                if element(seg, 2).strip() != control:
+                    raise v.error(f"IEA02 {element(seg, 2)!r} does not match ISA13 {control!r}")
+                if index + 1 < len(segments):
+                    raise RemitParseError(index + 2, "data after IEA (one interchange per file)")
+                return self._result(isa, control, index + 1)
+            else:
+                raise v.error(f"{seg[0][:3]!r} outside a transaction (no ST before it)")
+        end = len(segments) + 1
+        if self.transaction is not None:
+            raise RemitParseError(end, "the file ends inside a transaction: SE, GE and IEA missing")
+        if self.group_control is not None:
+            raise RemitParseError(end, "the file ends without GE and IEA")
+        raise RemitParseError(end, "the file ends without IEA")
+
+    def _gs(self, seg: list[str]) -> None:
+        v = self.v
+        if self.group_control is not None:
+            raise v.error("GS inside a functional group (GE missing)")
+        if element(seg, 1) != "HP":
+            raise v.error(f"GS01 {element(seg, 1)!r}: not an 835 remittance group (HP)")
+        if not element(seg, 8).startswith(IMPLEMENTATION):
+            raise v.error(f"GS08 {element(seg, 8)!r}: only 005010X221A1 remittances are read")
+        self.group_control = v.text(seg, 6)
+        self.group_transactions = 0
+        self.groups += 1
+
+    def _st(self, seg: list[str]) -> None:
+        v = self.v
+        if self.group_control is None:
+            raise v.error("ST outside a functional group (no GS before it)")
+        if element(seg, 1) != "835":
+            raise v.error(f"transaction set {element(seg, 1)!r} is not an 835 remittance")
+        self.transaction = TransactionBuilder(v, self.seps.component, v.text(seg, 2))
+        self.st_number = v.number
+        self.group_transactions += 1
+
+    def _se(self, seg: list[str]) -> None:
+        v, builder = self.v, self.transaction
+        assert builder is not None
+        se_number = v.number
+        counted = se_number - self.st_number + 1
+        if v.count(seg, 1) != counted:
+            raise v.error(f"SE01 says {seg[1]} segments but the transaction has {counted}")
+        if element(seg, 2) != builder.control_number:
+            raise v.error(
+                f"SE02 {element(seg, 2)!r} does not match ST02 {builder.control_number!r}"
+            )
+        self.transactions.append(builder.finish(se_number))
+        v.number = se_number
+        self.transaction = None
+
+    def _ge(self, seg: list[str]) -> None:
+        v = self.v
+        if self.group_control is None:
+            raise v.error("GE without GS")
+        if v.count(seg, 1) != self.group_transactions:
+            raise v.error(
+                f"GE01 says {seg[1]} transactions but the group has {self.group_transactions}"
+            )
+        if element(seg, 2) != self.group_control:
+            raise v.error(f"GE02 {element(seg, 2)!r} does not match GS06 {self.group_control!r}")
+        self.group_control = None
+
+    def _result(self, isa: list[str], control: str, iea_number: int) -> RemittanceFile:
+        if not self.transactions:
+            raise RemitParseError(iea_number, "the interchange holds no 835 transaction")
+        return RemittanceFile(isa[6].strip(), isa[8].strip(), control, tuple(self.transactions))
