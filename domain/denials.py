@@ -1,0 +1,135 @@
+"""What a claim payment means: result, denial category, recommended action, appealability.
+
+Rules (SPEC.md section 2, reference/README.md):
+- result: `reversal` if CLP02 = 22 (never otherwise decided from CLP02); `denied` if nothing was
+  paid and at least one denial adjustment exists at claim or line level; `partially_paid` if
+  something was paid and such an adjustment exists; else `paid` - PR-1/2/3, CO-45, OA-23,
+  CO-253 and the other `not_denial` codes deny nothing, even when all the money went to the
+  deductible.
+- category: that of the denial adjustment with the largest amount, claim and line level
+  together; equal amounts break ties in CATEGORY_PRECEDENCE order.
+- CO-16 and the other missing-information codes take the category of the first remark code
+  (the line's LQ first, then the claim's MOA/MIA) whose hint is a category, else `missing_info`.
+- MA130 anywhere on the claim: no appeal rights, action `new_claim`; it never sets the category.
+- group PR with a denial code (PR-96, PR-204): action `bill_patient`, not an appeal.
+Deadlines are computed elsewhere (domain/deadlines.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from denialdesk.domain.carc import CATEGORY_PRECEDENCE, carc, is_category_hint, rarc
+from denialdesk.domain.x12.remit_model import Adjustment, ClaimPayment
+
+MISSING_INFO = "missing_info"
+NO_APPEAL_REMARK = "MA130"
+NEW_CLAIM = "new_claim"
+BILL_PATIENT = "bill_patient"
+NO_ACTION = "none"
+ZERO = Decimal(0)
+_RANK = {category: rank for rank, category in enumerate(CATEGORY_PRECEDENCE)}
+
+
+class Result(StrEnum):
+    PAID = "paid"
+    PARTIALLY_PAID = "partially_paid"
+    DENIED = "denied"
+    REVERSAL = "reversal"
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustmentAnalysis:
+    """One CAS reason as a person sees it. `line` is the 0-based service line, None at claim
+    level; `remarks` are the RARCs that apply to it (its line's LQ, then the claim's)."""
+
+    group: str
+    carc: str
+    amount: Decimal
+    line: int | None
+    description: str
+    denial: bool
+    category: str | None
+    action: str
+    appealable: bool
+    remarks: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DenialAnalysis:
+    result: Result
+    category: str | None  # None when nothing was denied
+    action: str
+    appealable: bool
+    denied_amount: Decimal
+    adjustments: tuple[AdjustmentAnalysis, ...]
+
+    @property
+    def denials(self) -> tuple[AdjustmentAnalysis, ...]:
+        return tuple(a for a in self.adjustments if a.denial)
+
+
+def analyse_claim(claim: ClaimPayment) -> DenialAnalysis:
+    line_remarks = tuple(code for line in claim.lines for code in line.remarks)
+    no_appeal = NO_APPEAL_REMARK in claim.remarks or NO_APPEAL_REMARK in line_remarks
+    # A claim-level adjustment has no line of its own: every line's remarks come first.
+    analysed = [
+        _analyse(adj, None, line_remarks + claim.remarks, no_appeal) for adj in claim.adjustments
+    ]
+    for index, line in enumerate(claim.lines):
+        scope = line.remarks + claim.remarks
+        analysed.extend(_analyse(adj, index, scope, no_appeal) for adj in line.adjustments)
+    denials = [a for a in analysed if a.denial]
+    denied_amount = sum((a.amount for a in denials), ZERO)
+
+    if claim.is_reversal:
+        return DenialAnalysis(Result.REVERSAL, None, NO_ACTION, False, ZERO, tuple(analysed))
+    if not denials:
+        return DenialAnalysis(Result.PAID, None, NO_ACTION, False, ZERO, tuple(analysed))
+    # CLP04 < 0 outside a reversal is a take-back: with a denial adjustment it is a denial too.
+    result = Result.PARTIALLY_PAID if claim.paid > 0 else Result.DENIED
+    deciding = min(denials, key=lambda a: (-a.amount, _RANK[a.category or "other"]))
+    return DenialAnalysis(
+        result,
+        deciding.category,
+        deciding.action,
+        deciding.appealable,
+        denied_amount,
+        tuple(analysed),
+    )
+
+
+def _analyse(
+    adj: Adjustment, line: int | None, remarks: tuple[str, ...], no_appeal: bool
+) -> AdjustmentAnalysis:
+    info = carc(adj.carc)
+    # A zero or negative amount (corrections, reversals) takes no money away: not a denial.
+    denial = info.is_denial and adj.amount > 0
+    if not denial:
+        return AdjustmentAnalysis(
+            adj.group, info.code, adj.amount, line, info.description,
+            False, None, info.action, False, remarks,
+        )  # fmt: skip
+    category = info.category
+    if category == MISSING_INFO:
+        category = _category_from_remarks(remarks)
+    if no_appeal:
+        action, appealable = NEW_CLAIM, False
+    elif adj.group == "PR":
+        action, appealable = BILL_PATIENT, False
+    else:
+        action, appealable = info.action, True
+    return AdjustmentAnalysis(
+        adj.group, info.code, adj.amount, line, info.description,
+        True, category, action, appealable, remarks,
+    )  # fmt: skip
+
+
+def _category_from_remarks(remarks: tuple[str, ...]) -> str:
+    for code in remarks:
+        hint = rarc(code).hint
+        if is_category_hint(hint):
+            return hint
+    return MISSING_INFO
