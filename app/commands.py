@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
 
-from denialdesk.app.settings import Settings
+from denialdesk.app.cli import CLIError
+from denialdesk.app.settings import Settings, SettingsError
 from denialdesk.store.db import make_engine, session_scope
 from denialdesk.store.migrate import upgrade
 from denialdesk.store.users import create_user as store_create_user
@@ -46,3 +49,48 @@ def web(settings: Settings) -> int:
         log_level="info",
     )
     return 0
+
+
+def dev(settings: Settings) -> int:
+    from denialdesk.app.devstack import run_dev
+
+    _configure_logging()
+    return run_dev(settings)
+
+
+def worker(settings: Settings) -> int:
+    from denialdesk.app.temporal import TemporalUnreachable
+    from denialdesk.app.worker import serve_worker
+
+    settings.require_secrets()  # outside dev mode: refuses missing or weak secrets
+    _configure_logging()
+    try:
+        asyncio.run(serve_worker(settings))
+    except TemporalUnreachable as exc:
+        raise CLIError(str(exc)) from None
+    return 0
+
+
+def seed_demo(settings: Settings) -> int:
+    from denialdesk.app.seed import format_logins
+    from denialdesk.app.seed import seed_demo as load_demo_data
+
+    if not settings.dev:
+        # The demo users have published passwords: never on a real installation.
+        raise SettingsError("seed-demo creates users with known passwords; set DENIALDESK_MODE=dev")
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    logins = load_demo_data(engine)
+    print("demo data is loaded (running this again changes nothing); demo logins:")
+    print("  username     password               role         practices")
+    for line in format_logins(logins):
+        print("  " + line)
+    return 0
+
+
+def _configure_logging() -> None:
+    # Our own messages at INFO; libraries (alembic, temporalio, uvicorn) only when they warn.
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("denialdesk").setLevel(logging.INFO)

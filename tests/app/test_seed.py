@@ -1,0 +1,216 @@
+"""Demo data: realistic shapes, every NPI valid, deterministic, and a second run changes nothing."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, select
+
+from denialdesk.app.cli import main
+from denialdesk.app.demo_data import DEMO_DATE, USERS
+from denialdesk.app.seed import seed_demo
+from denialdesk.domain.npi import is_valid_npi
+from denialdesk.store.db import make_engine
+from denialdesk.store.migrate import upgrade
+from denialdesk.store.models import (
+    Authorization,
+    Coverage,
+    Patient,
+    Payer,
+    Practice,
+    Provider,
+    Queue,
+    QueueMember,
+    User,
+)
+from denialdesk.store.users import authenticate, load_principal
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """One seeded database for the module: the tests only read it (seeding hashes passwords)."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('seed') / 'demo.sqlite'}")
+    upgrade(engine)
+    seed_demo(engine)
+    yield engine
+    engine.dispose()
+
+
+def row_counts(engine) -> dict[str, int]:
+    with Session(engine) as session:
+        return {
+            table.name: session.exec(select(func.count()).select_from(table)).one()
+            for table in SQLModel.metadata.sorted_tables
+        }
+
+
+def rows(engine, model):
+    with Session(engine) as session:
+        return list(session.exec(select(model)))
+
+
+def test_second_run_changes_nothing(seeded):
+    before = row_counts(seeded)
+    assert before["patient"] == 50 and before["user"] == len(USERS)
+    assert seed_demo(seeded) == list(USERS)
+    assert row_counts(seeded) == before
+
+
+def test_same_data_on_every_machine(seeded, tmp_path):
+    other = make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    upgrade(other)
+    seed_demo(other)
+
+    def people(engine):
+        return [(p.first_name, p.last_name, p.birth_date, p.zip) for p in rows(engine, Patient)]
+
+    assert people(seeded) == people(other)
+    assert [c.member_id for c in rows(seeded, Coverage)] == [
+        c.member_id for c in rows(other, Coverage)
+    ]
+    other.dispose()
+
+
+def test_practices_psychiatry_group_and_part2_program(seeded):
+    practices = {p.slug: p for p in rows(seeded, Practice)}
+    calm, harbor = practices["calm-psych"], practices["harbor-recovery"]
+    assert (calm.taxonomy, calm.time_zone, calm.part2_program) == (
+        "2084P0800X",
+        "America/New_York",
+        False,
+    )
+    assert (harbor.taxonomy, harbor.time_zone, harbor.part2_program) == (
+        "261QR0405X",
+        "America/Chicago",
+        True,
+    )
+    for practice in practices.values():
+        assert is_valid_npi(practice.npi)
+        assert len(practice.tax_id) == 9 and practice.tax_id.isdigit()
+
+
+def test_every_provider_npi_is_valid_and_credentials_are_mixed(seeded):
+    providers = rows(seeded, Provider)
+    assert all(is_valid_npi(p.npi) for p in providers)
+    assert {"MD", "NP", "PsyD", "LCSW", "LPC"} <= {p.credential for p in providers}
+    assert len({p.taxonomy for p in providers}) >= 5
+
+
+def test_five_payers_per_practice_with_their_own_rules(seeded):
+    practices = rows(seeded, Practice)
+    payers = rows(seeded, Payer)
+    for practice in practices:
+        own = [p for p in payers if p.practice_id == practice.id]
+        assert len(own) == 5
+        by_type = {}
+        for payer in own:
+            by_type.setdefault(payer.plan_type, []).append(payer)
+        (medicare,) = by_type["medicare_b"]
+        assert (medicare.filing_indicator, medicare.correction_method) == ("MB", "reopening")
+        assert [lvl["window_days"] for lvl in medicare.appeal_levels] == [120, 180]
+        assert (medicare.timely_filing_days, medicare.processing_days) == (365, 30)
+        (medicaid,) = by_type["medicaid_mco"]
+        assert medicaid.filing_indicator in ("HM", "MC")
+        assert medicaid.correction_method == "replacement_7"
+        assert medicaid.timely_filing_days == 95
+        assert medicaid.rules["auth_required_codes"] and medicaid.rules["visit_limit_per_year"]
+        commercial = by_type["commercial"] + by_type.get("erisa", [])
+        assert len(commercial) == 3
+        assert {p.timely_filing_days for p in commercial} == {90, 180, 365}
+        assert {p.appeal_levels[0]["window_days"] for p in commercial} == {180, 365}
+        assert {p.filing_indicator for p in commercial} == {"CI", "BL"}
+        # One plan does not pay counselors or family therapists for psychotherapy.
+        assert any("LPC" not in p.rules["credentials_allowed"]["90837"] for p in commercial)
+        telehealth = {str(p.rules["telehealth"]) for p in own}
+        assert len(telehealth) >= 3
+        for payer in own:
+            trn03 = payer.remittance_ids[0]
+            assert len(trn03) == 10 and trn03.startswith("1") and trn03.isdigit()
+
+
+def test_fifty_patients_with_secondary_coverage_and_parent_subscribers(seeded):
+    patients = rows(seeded, Patient)
+    coverages = rows(seeded, Coverage)
+    assert len(patients) == 50
+    active = [
+        c
+        for c in coverages
+        if c.effective_from <= DEMO_DATE and (c.effective_to is None or c.effective_to >= DEMO_DATE)
+    ]
+    primary_of = {c.patient_id for c in active if c.order == "primary"}
+    assert primary_of == {p.id for p in patients}
+    assert sum(c.order == "secondary" for c in coverages) >= 5
+    children = [c for c in coverages if c.relationship == "child"]
+    assert len(children) >= 3
+    for coverage in children + [c for c in coverages if c.relationship == "spouse"]:
+        assert coverage.subscriber_first_name and coverage.subscriber_last_name
+        assert coverage.subscriber_birth_date and coverage.subscriber_sex
+        assert coverage.subscriber_address1 and coverage.subscriber_zip
+    patient_by_id = {p.id: p for p in patients}
+    for coverage in children:
+        # A parent is older than the child by at least twenty years.
+        parent_born = coverage.subscriber_birth_date
+        assert parent_born < patient_by_id[coverage.patient_id].birth_date - timedelta(days=7000)
+
+
+def test_authorizations_include_the_interesting_cases(seeded):
+    auths = rows(seeded, Authorization)
+    coverages = {c.id: c for c in rows(seeded, Coverage)}
+    payers = {p.id: p for p in rows(seeded, Payer)}
+    assert {a.unit_type for a in auths} == {"visits", "units", "days"}
+    assert {"active", "expired", "exhausted"} <= {a.status for a in auths}
+    active = [a for a in auths if a.status == "active"]
+    assert any(DEMO_DATE < a.end_date <= DEMO_DATE + timedelta(days=14) for a in active)
+    assert any(0 < a.remaining <= 2 for a in active)
+    for auth in auths:
+        payer = payers[coverages[auth.coverage_id].payer_id]
+        assert set(auth.codes) <= set(payer.rules["auth_required_codes"])
+        assert auth.start_date >= coverages[auth.coverage_id].effective_from
+
+
+def test_each_demo_user_logs_in_with_its_role(seeded):
+    practices = {p.slug: p.id for p in rows(seeded, Practice)}
+    with Session(seeded) as session:
+        for login in USERS:
+            user = authenticate(session, username=login.username, password=login.password)
+            assert user is not None, login.username
+            principal = load_principal(session, user_id=user.id)
+            if login.practices:
+                assert {pid: r.value for pid, r in principal.roles.items()} == {
+                    practices[slug]: login.role for slug in login.practices
+                }
+            else:
+                assert principal.all_practices_role.value == "admin"
+    assert {u.role for u in USERS} == {"specialist", "supervisor", "admin", "integration"}
+
+
+def test_one_default_queue_per_practice_staffed_by_its_workers(seeded):
+    queues = rows(seeded, Queue)
+    users = {u.id: u.username for u in rows(seeded, User)}
+    practices = {p.id: p.slug for p in rows(seeded, Practice)}
+    members = rows(seeded, QueueMember)
+    staff = {}
+    for queue in queues:
+        assert queue.is_default
+        staff[practices[queue.practice_id]] = {
+            users[m.user_id] for m in members if m.queue_id == queue.id
+        }
+    assert staff == {"calm-psych": {"spec", "spec2", "super"}, "harbor-recovery": {"spec", "super"}}
+
+
+def test_seed_demo_command_refuses_outside_dev_mode(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("DENIALDESK_MODE", "production")
+    monkeypatch.setenv("DENIALDESK_VAR_DIR", str(tmp_path))
+    assert main(["seed-demo"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "DENIALDESK_MODE=dev" in err
+    assert not (tmp_path / "denialdesk.sqlite").exists()
+
+
+def test_seed_demo_command_prints_the_logins(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("DENIALDESK_MODE", "dev")
+    monkeypatch.setenv("DENIALDESK_VAR_DIR", str(tmp_path))
+    assert main(["seed-demo"]) == 0
+    out = capsys.readouterr().out
+    for login in USERS:
+        assert login.username in out and login.password in out
