@@ -1,0 +1,177 @@
+"""`denialdesk dev` as a newcomer runs it: starts, answers, stops cleanly, keeps its data."""
+
+import asyncio
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from temporalio.client import Client
+
+DENIALDESK = Path(sys.executable).parent / "denialdesk"
+STARTUP_TIMEOUT = 45
+STOP_TIMEOUT = 20
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def stack_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DENIALDESK_")}
+    env.update(
+        DENIALDESK_VAR_DIR=str(tmp_path / "var"),
+        DENIALDESK_WEB_PORT=str(free_port()),
+        DENIALDESK_TEMPORAL_PORT=str(free_port()),
+        DENIALDESK_TEMPORAL_UI_PORT=str(free_port()),
+    )
+    return env
+
+
+class Run:
+    """One `denialdesk dev` process with its output in a file."""
+
+    def __init__(self, env: dict, out: Path) -> None:
+        self.env, self.out = env, out
+        # Our own cwd: `dev` must work from any folder and must not read the repository's .env.
+        self.process = subprocess.Popen(
+            [str(DENIALDESK), "dev"],
+            env=env,
+            cwd=out.parent,
+            stdout=out.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def output(self) -> str:
+        return self.out.read_text()
+
+    def url(self, key: str, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.env[key]}{path}"
+
+    def wait_until(self, check, what: str, timeout: float = STARTUP_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"dev exited ({self.process.returncode}) waiting for {what}:\n{self.output}"
+                )
+            result = check()
+            if result:
+                return result
+            time.sleep(0.1)  # polling another process: nothing to await
+        pytest.fail(f"no {what} within {timeout} s:\n{self.output}")
+
+    def answers(self, url: str) -> int | None:
+        try:
+            return httpx.get(url, timeout=2).status_code
+        except httpx.TransportError:
+            return None
+
+    def temporal_children(self) -> list[int]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == self.process.pid and b"temporal" in cmdline:
+                pids.append(int(entry.name))
+        return pids
+
+    def stop(self, sig: signal.Signals) -> int:
+        self.process.send_signal(sig)
+        return self.process.wait(timeout=STOP_TIMEOUT)
+
+
+def started(run: Run) -> list[int]:
+    run.wait_until(lambda: "Press Ctrl-C to stop." in run.output, "banner")
+    assert run.answers(run.url("DENIALDESK_WEB_PORT", "/healthz")) == 200
+    assert run.url("DENIALDESK_WEB_PORT", "").rstrip("/") in run.output
+    assert run.url("DENIALDESK_TEMPORAL_UI_PORT", "").rstrip("/") in run.output
+    assert "spec-demo-pass" in run.output and "admin-demo-pass" in run.output
+    assert run.answers(run.url("DENIALDESK_WEB_PORT", "/login")) == 200
+    run.wait_until(
+        lambda: run.answers(run.url("DENIALDESK_TEMPORAL_UI_PORT")) == 200, "Temporal UI"
+    )
+    children = run.temporal_children()
+    assert len(children) == 1
+    return children
+
+
+def gone(pid: int) -> bool:
+    return not Path(f"/proc/{pid}").exists()
+
+
+def temporal(env: dict, action):
+    async def scenario():
+        client = await Client.connect(f"127.0.0.1:{env['DENIALDESK_TEMPORAL_PORT']}")
+        return await action(client)
+
+    return asyncio.run(scenario())
+
+
+def count_practices(env: dict) -> int:
+    with sqlite3.connect(Path(env["DENIALDESK_VAR_DIR"]) / "denialdesk.sqlite") as db:
+        return db.execute("SELECT count(*) FROM practice").fetchone()[0]
+
+
+@pytest.mark.timeout(150)
+def test_dev_starts_stops_cleanly_and_keeps_data_across_restarts(stack_env, tmp_path):
+    first = Run(stack_env, tmp_path / "first.log")
+    try:
+        children = started(first)
+        assert "loaded the demo data" in first.output
+        # A workflow the server must remember across the restart (no worker needed for that).
+        temporal(
+            stack_env,
+            lambda c: c.start_workflow("Remembered", id="remember-me", task_queue="nowhere"),
+        )
+        practices = count_practices(stack_env)
+        assert first.stop(signal.SIGINT) == 0
+    finally:
+        first.process.kill()
+    assert all(gone(pid) for pid in children)
+    assert "denialdesk dev: stopped" in first.output
+
+    second = Run(stack_env, tmp_path / "second.log")
+    try:
+        children = started(second)
+        assert "loaded the demo data" not in second.output
+        assert count_practices(stack_env) == practices == 2
+        described = temporal(stack_env, lambda c: c.get_workflow_handle("remember-me").describe())
+        assert described.workflow_type == "Remembered"
+        assert second.stop(signal.SIGTERM) == 0
+    finally:
+        second.process.kill()
+    assert all(gone(pid) for pid in children)
+
+
+def test_a_taken_port_is_named_in_one_line(stack_env, tmp_path):
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", int(stack_env["DENIALDESK_TEMPORAL_PORT"])))
+        squatter.listen()
+        run = Run(stack_env, tmp_path / "taken.log")
+        try:
+            assert run.process.wait(timeout=STARTUP_TIMEOUT) == 1
+        finally:
+            run.process.kill()
+    errors = [line for line in run.output.splitlines() if "error" in line]
+    assert errors == [
+        f"denialdesk: error: port {stack_env['DENIALDESK_TEMPORAL_PORT']} is not available "
+        "(Address already in use); set DENIALDESK_TEMPORAL_PORT"
+    ]
+    assert "Traceback" not in run.output
