@@ -46,11 +46,22 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="read the password from the first line of standard input",
     )
+
+    remit = sub.add_parser("import-835", help="read 835 remittance files (--dry-run only for now)")
+    remit.add_argument("files", nargs="+", metavar="FILE")
+    remit.add_argument("--json", action="store_true", help="print what was read as JSON")
+    remit.add_argument("--dry-run", action="store_true", help="parse and report; store nothing")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "import-835" and not args.dry_run:
+        parser.error(
+            "import-835 needs --dry-run: storing remittances is not available yet"
+            " (it arrives with the claim workflow)"
+        )
     try:
         return _dispatch(args)
     except (CLIError, SettingsError, UserError) as exc:
@@ -63,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     from denialdesk.app import commands
 
+    if args.command == "import-835":  # parsing only: no settings, secrets or database needed
+        from denialdesk.app.remit_report import import_835_dry_run
+
+        return import_835_dry_run(args.files, as_json=args.json)
     settings = Settings()
     if args.command == "user":
         password = sys.stdin.readline().rstrip("\r\n")
