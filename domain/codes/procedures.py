@@ -91,6 +91,7 @@ _BEHAVIORAL: tuple[Procedure, ...] = (
         min_minutes=16,
         max_minutes=37,
         add_on=True,
+        prescriber_only=True,  # billed with the prescriber's E/M visit
         **_MH,
     ),
     _P(
@@ -100,6 +101,7 @@ _BEHAVIORAL: tuple[Procedure, ...] = (
         min_minutes=38,
         max_minutes=52,
         add_on=True,
+        prescriber_only=True,  # billed with the prescriber's E/M visit
         **_MH,
     ),
     _P(
@@ -108,6 +110,7 @@ _BEHAVIORAL: tuple[Procedure, ...] = (
         _K.PSYCHOTHERAPY_ADD_ON,
         min_minutes=53,
         add_on=True,
+        prescriber_only=True,  # billed with the prescriber's E/M visit
         **_MH,
     ),
     _P(
