@@ -1,5 +1,5 @@
 """Test databases: a throwaway PostgreSQL 15 cluster for the session, and `backend_engine`,
-one fresh migrated database per test on SQLite and on PostgreSQL.
+one fresh migrated database per test on SQLite and on PostgreSQL (copies of migrated templates).
 
 Registered from tests/conftest.py (`pytest_plugins = ["pg"]`) so the cluster is one
 session-scoped fixture for every folder. PostgreSQL refuses to run as root, so as root the
@@ -10,10 +10,10 @@ we connect through its unix socket. Databases are copies of a migrated template
 
 from __future__ import annotations
 
-import atexit
 import itertools
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import subprocess
@@ -31,8 +31,14 @@ from denialdesk.store.migrate import upgrade
 
 PG_BIN = Path(os.environ.get("DENIALDESK_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 MIGRATED_TEMPLATE = "denialdesk_template"
-# Durability is worthless for a cluster deleted at the end of the run; speed is not.
-FAST_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
+SERVER_SETTINGS = (
+    # Durability is worthless for a cluster deleted at the end of the run; speed is not.
+    "fsync=off",
+    "synchronous_commit=off",
+    "full_page_writes=off",
+    # Shared memory segments as files in the data folder, so deleting it leaves nothing.
+    "dynamic_shared_memory_type=mmap",
+)
 
 SHM_NEEDED_BYTES = 512 * 1024 * 1024
 
@@ -52,6 +58,25 @@ class PgCluster:
         if self._as:
             owner = pwd.getpwnam("postgres")
             os.chown(self.root, owner.pw_uid, owner.pw_gid)
+        self._watchdog = self._start_watchdog()
+
+    def _start_watchdog(self) -> subprocess.Popen:
+        """A shell that stops the cluster and deletes the folder once our end of its stdin
+        closes: at `stop()`, or when pytest dies in any way (SIGTERM, SIGKILL, a crash),
+        because the kernel closes a dead process's pipes. Its own session, so a Ctrl-C
+        meant for pytest does not end it early."""
+        stop = [*self._as, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate"]
+        script = (
+            f"cat >/dev/null; [ -f {shlex.quote(str(self.data / 'postmaster.pid'))} ]"
+            f" && {shlex.join(stop)} stop >/dev/null 2>&1; rm -rf {shlex.quote(str(self.root))}"
+        )
+        return subprocess.Popen(
+            ["sh", "-c", script],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def _run(self, *args: str) -> None:
         result = subprocess.run(
@@ -72,7 +97,7 @@ class PgCluster:
             self.port = _free_port()
             options = " ".join(
                 [f"-p {self.port}", f"-k {self.root}", "-c listen_addresses=127.0.0.1"]
-                + [f"-c {setting}" for setting in FAST_SETTINGS]
+                + [f"-c {setting}" for setting in SERVER_SETTINGS]
             )
             try:
                 self._run(
@@ -86,9 +111,9 @@ class PgCluster:
         raise RuntimeError("no free port for PostgreSQL after three attempts")
 
     def stop(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
-        shutil.rmtree(self.root, ignore_errors=True)
+        """Stop the server and delete the folder (the watchdog does it; we wait for it)."""
+        self._watchdog.stdin.close()
+        self._watchdog.wait(timeout=60)
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://app@/{database}?host={self.root}&port={self.port}"
@@ -132,8 +157,6 @@ def pg_cluster() -> Iterator[PgCluster]:
     if not (PG_BIN / "initdb").exists():
         pytest.skip(f"PostgreSQL 15 is not installed ({PG_BIN}/initdb missing)")
     cluster = PgCluster()
-    # Belt and braces: an interrupted run must not leave a postmaster behind.
-    atexit.register(cluster.stop)
     try:
         cluster.start()
         # Migrate once into a template; every test database is a copy of it.
@@ -144,7 +167,6 @@ def pg_cluster() -> Iterator[PgCluster]:
         yield cluster
     finally:
         cluster.stop()
-        atexit.unregister(cluster.stop)
 
 
 @contextmanager
@@ -159,12 +181,24 @@ def pg_database(cluster: PgCluster, *, migrated: bool = True) -> Iterator[Engine
         cluster.drop_database(name)
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file migrated to head once; copying it is ~100x cheaper than migrating."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "migrated.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()  # closing the last connection folds the WAL back into the file
+    return path
+
+
 @contextmanager
-def sqlite_database(folder: Path, *, migrated: bool = True) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{folder / 'test.sqlite'}")
+def sqlite_database(folder: Path, *, template: Path | None = None) -> Iterator[Engine]:
+    """A fresh SQLite file: a copy of `template`, or empty."""
+    path = folder / "test.sqlite"
+    if template is not None:
+        shutil.copyfile(template, path)
+    engine = make_engine(f"sqlite:///{path}")
     try:
-        if migrated:
-            upgrade(engine)
         yield engine
     finally:
         engine.dispose()
@@ -176,7 +210,8 @@ def database(
     """A fresh database on `backend`; usable from fixtures of any scope."""
     if backend == "postgres":
         return pg_database(request.getfixturevalue("pg_cluster"), migrated=migrated)
-    return sqlite_database(folder, migrated=migrated)
+    template = request.getfixturevalue("sqlite_template") if migrated else None
+    return sqlite_database(folder, template=template)
 
 
 @pytest.fixture(params=BACKENDS)
