@@ -33,6 +33,7 @@ class Unit(StrEnum):
     """What one billed unit stands for; drives the unit-count check."""
 
     SERVICE = "service"  # one per session or encounter, whatever its length
+    SESSION = "session"  # each full session; a day may hold several (partial hospitalization)
     MINUTES_15 = "15_minutes"
     MINUTES_30 = "30_minutes"
     DAY = "day"  # per diem
@@ -227,6 +228,7 @@ _BEHAVIORAL: tuple[Procedure, ...] = (
         "Group psychotherapy in a partial hospitalization or intensive outpatient "
         "program, 45–50 minutes",
         _K.GROUP,
+        unit=_U.SESSION,
         **_MH,
     ),
 )

@@ -84,10 +84,9 @@ def crisis_time(ctx: ScrubContext) -> Iterator[Finding]:
         first = [entry for entry in lines if entry[1] == "90839"]
         yield from _first_hour(first, day)
         extra = [entry for entry in lines if entry[1] == "90840"]
-        known = [minutes for _, _, minutes, _ in lines if minutes is not None]
-        if not extra or not first or not known:
-            continue  # 90840 without 90839 is the add-on rule's finding
-        total = sum(known)
+        if not extra or not first or any(minutes is None for _, _, minutes, _ in first):
+            continue  # without 90839 (the add-on rule says so) or its time, nothing to weigh
+        total = sum(minutes for _, _, minutes, _ in lines if minutes is not None)
         allowed = crisis_add_on_units(total)
         billed = sum(units for *_, units in extra)
         if billed > allowed:

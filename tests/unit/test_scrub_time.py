@@ -88,6 +88,11 @@ def test_crisis_add_on_without_the_time_blocks():
     assert codes(run(ci)) == ["crisis_add_on_time"]
 
 
+def test_crisis_add_on_time_is_not_judged_when_the_first_hour_has_no_minutes():
+    ci = claim_input(line("90839", minutes=None), line("90840", minutes=30))
+    assert codes(run(ci)) == ["minutes_missing"]
+
+
 def test_crisis_add_on_without_90839_needs_its_primary():
     [finding] = run(claim_input(line("90840", minutes=30)))
     assert finding.code == "add_on_without_primary" and "90839" in finding.message
@@ -134,3 +139,10 @@ def test_zero_units_block():
     ]
     # A code billed per instrument may carry several units.
     assert run(claim_input(line("96127", minutes=None, units=Decimal(2)))) == []
+
+
+def test_partial_hospitalization_groups_may_bill_several_sessions_a_day():
+    assert run(claim_input(line("G0410", minutes=None, units=Decimal(3)))) == []
+    assert codes(run(claim_input(line("90853", minutes=None, units=Decimal(3))))) == [
+        "units_mismatch"
+    ]
