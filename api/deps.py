@@ -63,6 +63,6 @@ def require(principal: Principal, practice_id: int, action: Action) -> None:
 def practice_for(session: Session, principal: Principal, slug: str, action: Action) -> Practice:
     practice = session.exec(select(Practice).where(Practice.slug == slug)).first()
     if practice is None:
-        raise not_found("practice not found")
+        raise not_found()
     require(principal, practice.id, action)
     return practice

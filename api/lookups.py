@@ -17,13 +17,11 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict
-from sqlmodel import Session
 
-from denialdesk.api.deps import PrincipalDep, SessionDep, not_found, require
+from denialdesk.api.deps import PrincipalDep, SessionDep, not_found, practice_for, require
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.store import lookups
-from denialdesk.store.models import Practice
 
 router = APIRouter(tags=["look-ups"])
 
@@ -185,16 +183,6 @@ class CoveragePublic(_Public):
 # --- scoping ------------------------------------------------------------------------------
 
 
-def _practice(session: Session, principal: Principal, slug: str) -> Practice:
-    # Not deps.practice_for: its 404 for an unknown slug is worded differently from the 404
-    # for someone else's practice, which tells a caller the other practice exists.
-    practice = lookups.get_practice(session, slug=slug)
-    if practice is None:
-        raise not_found()
-    require(principal, practice.id, Action.LOOKUP)
-    return practice
-
-
 def _visible_practice_ids(principal: Principal) -> list[int] | None:
     """None for an admin of every practice, else the practices where the role may look up."""
     if principal.all_practices_role is not None:
@@ -215,7 +203,7 @@ def list_practices(session: SessionDep, principal: PrincipalDep, page: PageDep):
 
 @router.get("/practices/{slug}/payers", response_model=Page[PayerPublic])
 def list_payers(slug: str, session: SessionDep, principal: PrincipalDep, page: PageDep):
-    practice = _practice(session, principal, slug)
+    practice = practice_for(session, principal, slug, Action.LOOKUP)
     result = lookups.list_payers(
         session, practice_id=practice.id, after=page.after, limit=page.limit
     )
@@ -224,7 +212,7 @@ def list_payers(slug: str, session: SessionDep, principal: PrincipalDep, page: P
 
 @router.get("/practices/{slug}/providers", response_model=Page[ProviderPublic])
 def list_providers(slug: str, session: SessionDep, principal: PrincipalDep, page: PageDep):
-    practice = _practice(session, principal, slug)
+    practice = practice_for(session, principal, slug, Action.LOOKUP)
     result = lookups.list_providers(
         session, practice_id=practice.id, after=page.after, limit=page.limit
     )
@@ -233,7 +221,7 @@ def list_providers(slug: str, session: SessionDep, principal: PrincipalDep, page
 
 @router.get("/practices/{slug}/patients", response_model=Page[PatientPublic])
 def list_patients(slug: str, session: SessionDep, principal: PrincipalDep, page: PageDep):
-    practice = _practice(session, principal, slug)
+    practice = practice_for(session, principal, slug, Action.LOOKUP)
     result = lookups.list_patients(
         session, practice_id=practice.id, after=page.after, limit=page.limit
     )

@@ -27,6 +27,6 @@ def is_valid_npi(value: str) -> bool:
 
 def npi_with_check_digit(first_nine: str) -> str:
     """Complete a nine-digit NPI stem (used to make valid demo and test NPIs)."""
-    if len(first_nine) != 9 or not first_nine.isdigit():
+    if len(first_nine) != 9 or not first_nine.isascii() or not first_nine.isdigit():
         raise ValueError("an NPI stem has nine digits")
     return first_nine + str(luhn_check_digit(NPI_PREFIX + first_nine))

@@ -32,11 +32,16 @@ class Money(TypeDecorator):
     """Numeric(12, 2) that always hands back a Decimal with two places.
 
     SQLite keeps numerics as floating point; two-place amounts below 10^10 survive the
-    round trip exactly once quantized, and SQL sums still work for reports.
+    round trip exactly once quantized, and SQL sums still work for reports. PostgreSQL stores
+    and returns exact decimals.
     """
 
-    impl = Numeric(12, 2, asdecimal=False)
+    impl = Numeric(12, 2)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        # PostgreSQL keeps exact numerics end to end; only SQLite goes through floats.
+        return dialect.type_descriptor(Numeric(12, 2, asdecimal=dialect.name != "sqlite"))
 
     def process_bind_param(self, value, dialect):
         if value is None:
