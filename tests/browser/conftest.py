@@ -54,7 +54,9 @@ def live_server(settings, engine) -> Iterator[str]:
         sock.close()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in the main thread while
+# it is open, and asyncio.run() in any test collected after it would refuse to start.
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium)")

@@ -1,7 +1,6 @@
 """The payload codec: AES-256-GCM, key id in metadata, key rotation, failures encrypted."""
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from temporalio.api.common.v1 import Payload
@@ -19,19 +18,12 @@ def clear_payload() -> Payload:
     return Payload(metadata={"encoding": b"json/plain"}, data=SECRET)
 
 
-def run(coroutine):
-    # In a thread of its own: the browser tests' session-wide Playwright (sync API) keeps an
-    # event loop running in the main thread, where asyncio.run() would refuse to start.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def encode(codec: EncryptionCodec, payload: Payload) -> Payload:
-    return run(codec.encode([payload]))[0]
+    return asyncio.run(codec.encode([payload]))[0]
 
 
 def decode(codec: EncryptionCodec, payload: Payload) -> Payload:
-    return run(codec.decode([payload]))[0]
+    return asyncio.run(codec.decode([payload]))[0]
 
 
 def test_round_trip_hides_the_content():
@@ -44,7 +36,7 @@ def test_round_trip_hides_the_content():
 
 def test_each_payload_names_its_key_and_uses_a_fresh_nonce():
     codec = EncryptionCodec({"k1": OLD})
-    first, second = run(codec.encode([clear_payload(), clear_payload()]))
+    first, second = asyncio.run(codec.encode([clear_payload(), clear_payload()]))
     assert first.metadata["encoding"] == ENCODING
     assert first.metadata[KEY_ID] == b"k1"
     assert first.data != second.data
@@ -97,11 +89,11 @@ def test_failure_message_and_stack_trace_are_encrypted():
     try:
         raise ApplicationError("claim for Rivera, Ana denied", type="Denied")
     except ApplicationError as exc:
-        run(converter.encode_failure(exc, failure))
+        asyncio.run(converter.encode_failure(exc, failure))
     wire = failure.SerializeToString()
     assert b"Rivera" not in wire
     assert b"test_codec.py" not in wire  # the stack trace travels encrypted as well
     assert failure.encoded_attributes.metadata[KEY_ID] == b"k1"
-    decoded = run(converter.decode_failure(failure))
+    decoded = asyncio.run(converter.decode_failure(failure))
     assert isinstance(decoded, ApplicationError)
     assert decoded.message == "claim for Rivera, Ana denied"
