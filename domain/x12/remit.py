@@ -39,8 +39,6 @@ class _Interchange:
         self.group_control: str | None = None  # GS06 of the open group
         self.group_transactions = 0
         self.groups = 0
-        self.transaction: TransactionBuilder | None = None
-        self.st_number = 0
         self.transactions: list[Transaction] = []
 
     def read(self, segments: list[list[str]]) -> RemittanceFile:
@@ -52,16 +50,13 @@ class _Interchange:
         if isa[12] != VERSION:
             raise v.error(f"ISA12 {isa[12]!r}: only X12 version {VERSION} (5010) is read")
         control = isa[13].strip()
-        for index in range(1, len(segments)):
+        index, count = 1, len(segments)
+        while index < count:
             seg = segments[index]
-            v.number = index + 1
-            if self.transaction is not None:
-                if seg[0] == "SE":
-                    self._se(seg)
-                else:
-                    self.transaction.add(seg)
-            elif seg[0] == "ST":
-                self._st(seg)
+            index += 1
+            v.number = index
+            if seg[0] == "ST":
+                index = self._transaction(segments, index, self._st(seg))
             elif seg[0] == "GS":
                 self._gs(seg)
             elif seg[0] == "GE":
@@ -75,14 +70,12 @@ class _Interchange:
                     )
                 if element(seg, 2).strip() != control:
                     raise v.error(f"IEA02 {element(seg, 2)!r} does not match ISA13 {control!r}")
-                if index + 1 < len(segments):
-                    raise RemitParseError(index + 2, "data after IEA (one interchange per file)")
-                return self._result(isa, control, index + 1)
+                if index < count:
+                    raise RemitParseError(index + 1, "data after IEA (one interchange per file)")
+                return self._result(isa, control, index)
             else:
                 raise v.error(f"{seg[0][:3]!r} outside a transaction (no ST before it)")
-        end = len(segments) + 1
-        if self.transaction is not None:
-            raise RemitParseError(end, "the file ends inside a transaction: SE, GE and IEA missing")
+        end = count + 1
         if self.group_control is not None:
             raise RemitParseError(end, "the file ends without GE and IEA")
         raise RemitParseError(end, "the file ends without IEA")
@@ -99,21 +92,40 @@ class _Interchange:
         self.group_transactions = 0
         self.groups += 1
 
-    def _st(self, seg: list[str]) -> None:
+    def _st(self, seg: list[str]) -> TransactionBuilder:
         v = self.v
         if self.group_control is None:
             raise v.error("ST outside a functional group (no GS before it)")
         if element(seg, 1) != "835":
             raise v.error(f"transaction set {element(seg, 1)!r} is not an 835 remittance")
-        self.transaction = TransactionBuilder(v, self.seps.component, v.text(seg, 2))
-        self.st_number = v.number
         self.group_transactions += 1
+        return TransactionBuilder(v, self.seps.component, v.text(seg, 2))
 
-    def _se(self, seg: list[str]) -> None:
-        v, builder = self.v, self.transaction
-        assert builder is not None
+    def _transaction(
+        self, segments: list[list[str]], start: int, builder: TransactionBuilder
+    ) -> int:
+        """Read from the segment after ST through SE; returns the index after SE.
+
+        The hottest loop of the reader: one table look-up and one call per segment."""
+        v, st_number = self.v, start  # segments[start] follows ST, whose number is start
+        for index in range(start, len(segments)):
+            seg = segments[index]
+            v.number = index + 1
+            handler = builder.handlers.get(seg[0])
+            if handler is not None:
+                handler(seg)
+            elif seg[0] == "SE":
+                self._se(seg, builder, st_number)
+                return index + 1
+            else:
+                raise builder.unexpected(seg)
+        end = len(segments) + 1
+        raise RemitParseError(end, "the file ends inside a transaction: SE, GE and IEA missing")
+
+    def _se(self, seg: list[str], builder: TransactionBuilder, st_number: int) -> None:
+        v = self.v
         se_number = v.number
-        counted = se_number - self.st_number + 1
+        counted = se_number - st_number + 1
         if v.count(seg, 1) != counted:
             raise v.error(f"SE01 says {seg[1]} segments but the transaction has {counted}")
         if element(seg, 2) != builder.control_number:
@@ -122,7 +134,6 @@ class _Interchange:
             )
         self.transactions.append(builder.finish(se_number))
         v.number = se_number
-        self.transaction = None
 
     def _ge(self, seg: list[str]) -> None:
         v = self.v

@@ -24,26 +24,39 @@ ZERO, ONE = Decimal(0), Decimal(1)
 
 
 class _Line:
-    __slots__ = ("seg", "number", "start", "end", "adjustments", "remarks", "control", "allowed")
+    __slots__ = (
+        "seg", "number", "composite", "charge", "paid", "units",
+        "start", "end", "adjustments", "adjusted", "remarks", "control", "allowed",
+    )  # fmt: skip
 
-    def __init__(self, seg: list[str], number: int) -> None:
-        self.seg, self.number = seg, number
+    def __init__(
+        self, seg: list[str], number: int, composite: list[str], charge: Decimal, paid: Decimal
+    ) -> None:
+        self.seg, self.number, self.composite = seg, number, composite
+        self.charge, self.paid = charge, paid
+        self.units: Decimal | None = None
         self.start: date | None = None
         self.end: date | None = None
         self.adjustments: list[Adjustment] = []
+        self.adjusted = ZERO  # running sum of the CAS amounts, for the balancing check
         self.remarks: list[str] = []
         self.control: str | None = None
         self.allowed: Decimal | None = None
 
 
 class _Claim:
-    __slots__ = ("seg", "number", "dates", "npi", "adjustments", "remarks", "lines")
+    __slots__ = (
+        "seg", "number", "charge", "paid", "responsibility",
+        "dates", "npi", "adjustments", "adjusted", "remarks", "lines",
+    )  # fmt: skip
 
-    def __init__(self, seg: list[str], number: int) -> None:
-        self.seg, self.number = seg, number
+    def __init__(self, seg: list[str], number: int, charge: Decimal, paid: Decimal) -> None:
+        self.seg, self.number, self.charge, self.paid = seg, number, charge, paid
+        self.responsibility: Decimal | None = None
         self.dates: dict[str, date] = {}
         self.npi: str | None = None
         self.adjustments: list[Adjustment] = []
+        self.adjusted = ZERO  # claim and line CAS amounts so far
         self.remarks: list[str] = []
         self.lines: list[ServiceLine] = []
 
@@ -68,10 +81,8 @@ class ClaimLoops:
         v.text(seg, 1)
         if element(seg, 2) not in CLAIM_STATUSES:
             raise v.error(f"CLP02 {element(seg, 2)!r} is not a claim status code")
-        v.amount(seg, 3)
-        v.amount(seg, 4)
-        v.optional_amount(seg, 5)
-        self.claim = _Claim(seg, v.number)
+        claim = self.claim = _Claim(seg, v.number, v.amount(seg, 3), v.amount(seg, 4))
+        claim.responsibility = v.optional_amount(seg, 5)
 
     def svc(self, seg: list[str]) -> None:
         self._open_claim(seg)
@@ -80,40 +91,53 @@ class ClaimLoops:
         composite = v.text(seg, 1).split(self.component)
         if len(composite) < 2 or not composite[1]:
             raise v.error("SVC01 has no procedure code")
-        v.amount(seg, 2)
-        v.amount(seg, 3)
-        v.optional_amount(seg, 5)
-        self.line = _Line(seg, v.number)
+        line = self.line = _Line(seg, v.number, composite, v.amount(seg, 2), v.amount(seg, 3))
+        line.units = v.optional_amount(seg, 5)
 
     def cas(self, seg: list[str]) -> None:
-        target = self.line if self.line is not None else self._open_claim(seg)
-        v, group = self.v, element(seg, 1)
+        line = self.line
+        target = line if line is not None else self._open_claim(seg)
+        v, size = self.v, len(seg)
+        group = seg[1] if size > 1 else ""
         if group not in GROUPS:
             raise v.error(f"CAS01 {group!r} is not an adjustment group (CO, PR, OA, PI)")
-        if len(seg) > MAX_CAS_ELEMENTS + 1:
+        if size > MAX_CAS_ELEMENTS + 1:
             raise v.error("CAS carries more than six adjustment reasons")
-        v.text(seg, 2)
-        for i in range(2, len(seg), 3):
-            if seg[i]:
-                amount, quantity = v.amount(seg, i + 1), v.optional_amount(seg, i + 2)
-                target.adjustments.append(Adjustment(group, seg[i], amount, quantity))
+        if size < 3 or not seg[2]:
+            v.text(seg, 2)  # raises: the first reason is required
+        adjustments, amount_of, total = target.adjustments, v.amount, ZERO
+        for i in range(2, size, 3):
+            code = seg[i]
+            if code:
+                amount = amount_of(seg, i + 1)
+                quantity = amount_of(seg, i + 2) if i + 2 < size and seg[i + 2] else None
+                adjustments.append(Adjustment(group, code, amount, quantity))
+                total += amount
             elif element(seg, i + 1) or element(seg, i + 2):
                 raise v.error(f"CAS{i:02d} is empty but an amount follows it")
+        target.adjusted += total
 
     def dtm(self, seg: list[str]) -> None:
-        qualifier = element(seg, 1)
-        if self.line is not None:
-            if qualifier in ("472", "150"):
-                self.line.start = self.v.date(seg, 2)
-            if qualifier in ("472", "151"):
-                self.line.end = self.v.date(seg, 2)
+        claim, line = self._open_claim(seg), self.line
+        qualifier = seg[1] if len(seg) > 1 else ""
+        if line is not None:
+            if qualifier == "472":
+                line.start = line.end = self.v.date(seg, 2)
+            elif qualifier == "150":
+                line.start = self.v.date(seg, 2)
+            elif qualifier == "151":
+                line.end = self.v.date(seg, 2)
         elif qualifier in ("232", "233", "050"):  # statement period, received
-            self._open_claim(seg).dates[qualifier] = self.v.date(seg, 2)
+            claim.dates[qualifier] = self.v.date(seg, 2)
 
     def ref(self, seg: list[str]) -> None:
+        self._open_claim(seg)
         value = self.v.text(seg, 2)
         if self.line is not None and element(seg, 1) == "6R":
             self.line.control = value
+
+    def per(self, seg: list[str]) -> None:
+        self._open_claim(seg)  # a claim contact: nothing to keep
 
     def nm1(self, seg: list[str]) -> None:
         claim = self._open_claim(seg)
@@ -147,23 +171,22 @@ class ClaimLoops:
         if line is None or claim is None:
             return
         self.line = None
-        seg, v = line.seg, self.v
-        composite = seg[1].split(self.component)
-        charge, paid = v.amount(seg, 2), v.amount(seg, 3)
-        adjusted = sum([a.amount for a in line.adjustments], ZERO)
+        seg, composite, charge, paid = line.seg, line.composite, line.charge, line.paid
+        adjusted = line.adjusted
         if charge - paid != adjusted:
             raise RemitParseError(
                 line.number,
                 f"service line {composite[1]} does not balance: charge {charge} - paid {paid}"
                 f" = {charge - paid} but its adjustments total {adjusted}",
             )
-        units = v.optional_amount(seg, 5)
-        billed = element(seg, 6).split(self.component)
+        claim.adjusted += adjusted
+        units = line.units
+        billed = seg[6].split(self.component) if len(seg) > 6 else ()
         claim.lines.append(
             ServiceLine(
                 composite[0],
                 composite[1],
-                tuple([m for m in composite[2:6] if m]),
+                tuple(filter(None, composite[2:6])),
                 charge,
                 paid,
                 ONE if units is None else units,
@@ -186,10 +209,7 @@ class ClaimLoops:
         if claim is None:
             return
         self.claim = None
-        seg, v = claim.seg, self.v
-        charge, paid = v.amount(seg, 3), v.amount(seg, 4)
-        adjusted = sum([a.amount for a in claim.adjustments], ZERO)
-        adjusted += sum([a.amount for line in claim.lines for a in line.adjustments], ZERO)
+        seg, charge, paid, adjusted = claim.seg, claim.charge, claim.paid, claim.adjusted
         if charge - paid != adjusted:
             raise RemitParseError(
                 claim.number,
@@ -203,7 +223,7 @@ class ClaimLoops:
                 seg[2],
                 charge,
                 paid,
-                v.optional_amount(seg, 5),
+                claim.responsibility,
                 element(seg, 6),
                 optional(seg, 7),
                 optional(seg, 9),

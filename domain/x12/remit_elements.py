@@ -38,10 +38,13 @@ class Elements:
         return value
 
     def amount(self, seg: list[str], index: int) -> Decimal:
+        try:  # the common case, kept short: an amount already seen in this file
+            return self._amounts[seg[index]]
+        except (KeyError, IndexError):
+            return self._new_amount(seg, index)
+
+    def _new_amount(self, seg: list[str], index: int) -> Decimal:
         raw = seg[index] if index < len(seg) else ""
-        found = self._amounts.get(raw)
-        if found is not None:
-            return found
         if not raw:
             raise self.error(f"{seg[0]}{index:02d} (an amount) is required")
         if len(raw) > _MAX_AMOUNT_LENGTH or _AMOUNT.fullmatch(raw) is None:
@@ -56,10 +59,11 @@ class Elements:
 
     def date(self, seg: list[str], index: int) -> date:
         """CCYYMMDD."""
+        try:
+            return self._dates[seg[index]]
+        except (KeyError, IndexError):
+            pass
         raw = seg[index] if index < len(seg) else ""
-        found = self._dates.get(raw)
-        if found is not None:
-            return found
         if len(raw) != 8 or not (raw.isascii() and raw.isdigit()):
             raise self.error(f"{seg[0]}{index:02d} {raw!r} is not a date (CCYYMMDD)")
         try:

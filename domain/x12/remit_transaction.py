@@ -15,9 +15,11 @@ from decimal import Decimal
 from denialdesk.domain.x12.remit_claims import ClaimLoops
 from denialdesk.domain.x12.remit_elements import Elements, element
 from denialdesk.domain.x12.remit_model import Payee, Payer, ProviderAdjustment, Transaction
+from denialdesk.domain.x12.tokens import RemitParseError
 
 HEADER, CLAIMS, SUMMARY = "header", "claims", "summary"
 ZERO = Decimal(0)
+Handler = Callable[[list[str]], None]
 
 
 class TransactionBuilder:
@@ -34,26 +36,35 @@ class TransactionBuilder:
         self.loops = ClaimLoops(values, component)
         self.plb: list[ProviderAdjustment] = []
         loops = self.loops
-        self.handlers: dict[str, Callable[[list[str]], None]] = {
-            "BPR": self._bpr, "TRN": self._trn, "CUR": self._header, "REF": self._ref,
-            "DTM": self._dtm, "N1": self._n1, "N3": self._party, "N4": self._party,
-            "RDM": self._party, "PER": self._per, "LX": self._lx, "TS3": self._ts,
-            "TS2": self._ts, "CLP": self._clp, "PLB": self._plb,
+        anywhere: dict[str, Handler] = {
+            "BPR": self._bpr, "LX": self._lx, "TS3": self._ts, "TS2": self._ts,
+            "CLP": self._clp, "PLB": self._plb,
             "CAS": loops.cas, "NM1": loops.nm1, "MIA": loops.mia, "MOA": loops.moa,
             "AMT": loops.amt, "QTY": loops.qty, "SVC": loops.svc, "LQ": loops.lq,
         }  # fmt: skip
+        self.header_handlers: dict[str, Handler] = {
+            **anywhere, "TRN": self._trn, "CUR": self._ignore, "N1": self._n1,
+            "N3": self._party, "N4": self._party, "RDM": self._party, "PER": self._party,
+            "REF": self._ref, "DTM": self._dtm,
+        }  # fmt: skip
+        header_only = dict.fromkeys(("TRN", "CUR", "N1", "N3", "N4", "RDM"), self._misplaced)
+        self.claim_handlers: dict[str, Handler] = {
+            **anywhere, **header_only, "PER": loops.per, "REF": loops.ref, "DTM": loops.dtm,
+        }  # fmt: skip
+        # The table for where the transaction is: only BPR may come first, then the header's
+        # segments, then (from the first LX or CLP on) the claims'. One look-up per segment.
+        self.handlers: dict[str, Handler] = {"BPR": self._bpr}
 
-    def add(self, seg: list[str]) -> None:
-        handler = self.handlers.get(seg[0])
-        if handler is None:
-            raise self.v.error(f"{seg[0][:3]!r} is not a segment of an 835 transaction")
-        if self.bpr is None and seg[0] != "BPR":
-            raise self.v.error(f"{seg[0]} before BPR: an 835 transaction starts with BPR")
-        handler(seg)
+    def unexpected(self, seg: list[str]) -> RemitParseError:
+        if seg[0] in self.header_handlers:
+            return self.v.error(f"{seg[0]} before BPR: an 835 transaction starts with BPR")
+        return self.v.error(f"{seg[0][:3]!r} is not a segment of an 835 transaction")
 
-    def _header(self, seg: list[str]) -> None:
-        if self.section != HEADER:
-            raise self.v.error(f"{seg[0]} belongs in the header, before the first claim")
+    def _ignore(self, seg: list[str]) -> None:
+        """CUR: payments in a foreign currency are not something the product handles apart."""
+
+    def _misplaced(self, seg: list[str]) -> None:
+        raise self.v.error(f"{seg[0]} belongs in the header, before the first claim")
 
     def _bpr(self, seg: list[str]) -> None:
         v = self.v
@@ -66,9 +77,9 @@ class TransactionBuilder:
         v.text(seg, 4)
         v.date(seg, 16)
         self.bpr, self.bpr_number = seg, v.number
+        self.handlers = self.header_handlers
 
     def _trn(self, seg: list[str]) -> None:
-        self._header(seg)
         if self.trn is not None:
             raise self.v.error("second TRN in one transaction")
         self.v.text(seg, 2)
@@ -76,7 +87,6 @@ class TransactionBuilder:
         self.trn = seg
 
     def _n1(self, seg: list[str]) -> None:
-        self._header(seg)
         self.party = code = element(seg, 1)
         if code == "PR":
             self.payer_name = self.v.text(seg, 2)
@@ -90,19 +100,11 @@ class TransactionBuilder:
             raise self.v.error(f"N101 {code!r}: an 835 names only the payer (PR) and payee (PE)")
 
     def _party(self, seg: list[str]) -> None:
-        self._header(seg)
+        """N3, N4, PER, RDM: details of the payer or payee that the product does not keep."""
         if not self.party:
             raise self.v.error(f"{seg[0]} before N1")
 
-    def _per(self, seg: list[str]) -> None:
-        if self.loops.claim is None:  # claim-level PER is a claim contact: nothing to keep
-            self._party(seg)
-
     def _ref(self, seg: list[str]) -> None:
-        if self.loops.claim is not None:
-            self.loops.ref(seg)
-            return
-        self._header(seg)
         qualifier, value = element(seg, 1), self.v.text(seg, 2)
         if self.party == "PR" and qualifier == "2U":
             self.payer_ref = value
@@ -110,18 +112,18 @@ class TransactionBuilder:
             self.payee = Payee(self.payee.name, self.payee.npi, value)
 
     def _dtm(self, seg: list[str]) -> None:
-        if self.loops.claim is not None:
-            self.loops.dtm(seg)
-            return
-        self._header(seg)
         if element(seg, 1) == "405":
             self.production = self.v.date(seg, 2)
+
+    def _claims_begin(self) -> None:
+        self.section = CLAIMS
+        self.handlers = self.claim_handlers
 
     def _lx(self, seg: list[str]) -> None:
         self.loops.close()
         if self.section == SUMMARY:
             raise self.v.error("LX after PLB: provider adjustments close the transaction")
-        self.section = CLAIMS
+        self._claims_begin()
 
     def _ts(self, seg: list[str]) -> None:
         if self.section != CLAIMS or self.loops.claim is not None:
@@ -130,11 +132,12 @@ class TransactionBuilder:
     def _clp(self, seg: list[str]) -> None:
         if self.section == SUMMARY:
             raise self.v.error("CLP after PLB: provider adjustments close the transaction")
-        self.section = CLAIMS
+        self._claims_begin()
         self.loops.clp(seg)
 
     def _plb(self, seg: list[str]) -> None:
         self.loops.close()
+        self._claims_begin()  # PLB without claims: no header segment may follow it either
         self.section = SUMMARY
         v = self.v
         provider, period = v.text(seg, 1), v.date(seg, 2)

@@ -214,3 +214,19 @@ def test_non_utf8_bytes_still_read() -> None:
     text = (CORPUS / "01_paid_single.835").read_text()
     latin = text.replace("CALM PSYCHIATRY", "CALM PSYCHIATRIE É").encode("latin-1")
     assert parse_835(latin).transactions[0].payee.name == "CALM PSYCHIATRIE É ASSOCIATES"
+
+
+def test_optional_header_and_claim_segments_are_accepted() -> None:
+    text = (CORPUS / "01_paid_single.835").read_text()
+    extra = {
+        "TRN*1*EFT0000101*1043210987~\n": "CUR*PR*USD~\nREF*EV*CALMPSYCH~\n",
+        "LX*1~\n": "TS3*1234567893*11*20241231*1*180~\n",
+        "DTM*050*20240305~\n": "PER*CX*CLAIMS*TE*8005550100~\nAMT*AU*140~\nQTY*CA*1~\n",
+    }
+    for anchor, added in extra.items():
+        assert anchor in text
+        text = text.replace(anchor, anchor + added)
+    count = len([s for s in text.split("~") if s.strip()]) - 4  # ISA, GS, GE, IEA
+    se = next(s.strip() for s in text.split("~") if s.strip().startswith("SE*"))
+    remit = parse_835(text.replace(se, f"SE*{count}*0001"))
+    assert remit.claims[0].paid == D("140")
