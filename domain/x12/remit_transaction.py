@@ -20,6 +20,7 @@ from denialdesk.domain.x12.tokens import RemitParseError
 HEADER, CLAIMS, SUMMARY = "header", "claims", "summary"
 ZERO = Decimal(0)
 Handler = Callable[[list[str]], None]
+ENVELOPE = frozenset({"ISA", "GS", "ST", "GE", "IEA"})
 
 
 class TransactionBuilder:
@@ -56,6 +57,8 @@ class TransactionBuilder:
         self.handlers: dict[str, Handler] = {"BPR": self._bpr}
 
     def unexpected(self, seg: list[str]) -> RemitParseError:
+        if seg[0] in ENVELOPE:
+            return self.v.error(f"{seg[0]} inside transaction {self.control_number}: SE missing")
         if seg[0] in self.header_handlers:
             return self.v.error(f"{seg[0]} before BPR: an 835 transaction starts with BPR")
         return self.v.error(f"{seg[0][:3]!r} is not a segment of an 835 transaction")

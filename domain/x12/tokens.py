@@ -73,8 +73,8 @@ def separators(text: str) -> Separators:
     if len(text) < position + 3:
         raise RemitParseError(1, "the ISA segment is cut short")
     component, segment = text[position + 1], text[position + 2]
-    if segment == "\r" and text[position + 3 : position + 4] == "\n":
-        segment = "\n"  # a CRLF line break used as the terminator
+    if segment in _LINE_BREAKS:
+        segment = "\n"  # a line break (LF, CRLF or a lone CR) is the terminator itself
     repetition: str | None = text[: position + 1].split(element)[11]
     chosen = [element, component, segment]
     if len(repetition) != 1 or repetition.isalnum() or repetition.isspace():
@@ -83,7 +83,7 @@ def separators(text: str) -> Separators:
         chosen.append(repetition)
     if len(set(chosen)) != len(chosen):
         raise RemitParseError(1, f"ISA declares the same character twice among {chosen!r}")
-    if component.isalnum() or (segment.isalnum() or segment == " "):
+    if component.isalnum() or component.isspace() or segment.isalnum() or segment == " ":
         raise RemitParseError(1, "ISA16 or the segment terminator is a letter, digit or space")
     return Separators(element, component, repetition, segment)
 
@@ -97,7 +97,7 @@ def tokenize(data: bytes | str) -> tuple[Separators, list[list[str]]]:
     text = decode(data).lstrip()
     seps = separators(text)
     if seps.segment == "\n":
-        text = text.replace("\r", "")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     elif "\n" in text or "\r" in text:
         # Line breaks are never data in X12 (not in the basic or extended character set).
         text = text.replace("\r", "").replace("\n", "")

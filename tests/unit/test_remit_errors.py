@@ -215,3 +215,9 @@ def test_file_without_transactions() -> None:
     start, end = at(PAID, "ST*835"), at(PAID, "GE*")
     bad = PAID[:start] + PAID[end:].replace("GE*1*101", "GE*0*101")
     fails(bad, number_of(bad, "IEA*"), "no 835 transaction")
+
+
+def test_missing_se_is_named_at_the_next_envelope_segment() -> None:
+    se = next(s.strip() for s in PAID.split("~") if s.strip().startswith("SE*"))
+    bad = PAID.replace(se + "~\n", "")
+    fails(bad, number_of(bad, "GE*"), "GE inside transaction 0001: SE missing")

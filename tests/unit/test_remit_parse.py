@@ -230,3 +230,10 @@ def test_optional_header_and_claim_segments_are_accepted() -> None:
     se = next(s.strip() for s in text.split("~") if s.strip().startswith("SE*"))
     remit = parse_835(text.replace(se, f"SE*{count}*0001"))
     assert remit.claims[0].paid == D("140")
+
+
+@pytest.mark.parametrize("line_break", ["\r\n", "\r"])
+def test_line_break_terminator_in_any_convention(line_break: str) -> None:
+    text = (CORPUS / "15_newline_terminator.835").read_text()
+    expected = parse_835(text)
+    assert parse_835(text.replace("\n", line_break)) == expected
