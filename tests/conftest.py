@@ -35,3 +35,22 @@ def engine(settings: Settings) -> Iterator[Engine]:
 def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
     with TestClient(create_app(settings, engine)) as test_client:
         yield test_client
+
+
+# --- per-suite timing (SPEC section 7: each suite prints its time) -----------------------
+
+_suite_seconds: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report) -> None:
+    parts = report.nodeid.split("/")
+    suite = parts[1] if len(parts) > 2 and parts[0] == "tests" else parts[0].split("::")[0]
+    _suite_seconds[suite] = _suite_seconds.get(suite, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not _suite_seconds:
+        return
+    terminalreporter.section("time per suite")
+    for suite, seconds in sorted(_suite_seconds.items(), key=lambda item: -item[1]):
+        terminalreporter.write_line(f"{suite:<10} {seconds:7.1f} s")
