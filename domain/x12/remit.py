@@ -41,10 +41,12 @@ class _Interchange:
         self.groups = 0
         self.transactions: list[Transaction] = []
 
-    def read(self, segments: list[list[str]]) -> RemittanceFile:
-        v = self.v
+    def read(self, segments: list[str]) -> RemittanceFile:
+        """`segments` are the raw segment strings; each is split into elements only when read,
+        so the lists die young instead of piling up for the garbage collector to walk."""
+        v, element_separator = self.v, self.seps.element
         v.number = 1
-        isa = segments[0]
+        isa = segments[0].split(element_separator)
         if len(isa) != 17:
             raise v.error(f"ISA has {len(isa) - 1} elements instead of 16")
         if isa[12] != VERSION:
@@ -52,7 +54,7 @@ class _Interchange:
         control = isa[13].strip()
         index, count = 1, len(segments)
         while index < count:
-            seg = segments[index]
+            seg = segments[index].split(element_separator)
             index += 1
             v.number = index
             if seg[0] == "ST":
@@ -101,15 +103,14 @@ class _Interchange:
         self.group_transactions += 1
         return TransactionBuilder(v, self.seps.component, v.text(seg, 2))
 
-    def _transaction(
-        self, segments: list[list[str]], start: int, builder: TransactionBuilder
-    ) -> int:
+    def _transaction(self, segments: list[str], start: int, builder: TransactionBuilder) -> int:
         """Read from the segment after ST through SE; returns the index after SE.
 
         The hottest loop of the reader: one table look-up and one call per segment."""
         v, st_number = self.v, start  # segments[start] follows ST, whose number is start
+        element_separator = self.seps.element
         for index in range(start, len(segments)):
-            seg = segments[index]
+            seg = segments[index].split(element_separator)
             v.number = index + 1
             handler = builder.handlers.get(seg[0])
             if handler is not None:

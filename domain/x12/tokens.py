@@ -88,8 +88,9 @@ def separators(text: str) -> Separators:
     return Separators(element, component, repetition, segment)
 
 
-def tokenize(data: bytes | str) -> tuple[Separators, list[list[str]]]:
-    """Split a whole interchange into segments, each a list of elements ([0] is the segment id).
+def tokenize(data: bytes | str) -> tuple[Separators, list[str]]:
+    """Split a whole interchange into its segments (raw text; split each on
+    `Separators.element` to get its elements, [0] being the segment id).
 
     Line breaks around terminators are dropped and empty segments skipped, so segment numbers
     count only real segments (ISA is 1).
@@ -101,5 +102,4 @@ def tokenize(data: bytes | str) -> tuple[Separators, list[list[str]]]:
     elif "\n" in text or "\r" in text:
         # Line breaks are never data in X12 (not in the basic or extended character set).
         text = text.replace("\r", "").replace("\n", "")
-    element = seps.element
-    return seps, [piece.split(element) for piece in text.split(seps.segment) if piece.strip()]
+    return seps, [piece for piece in text.split(seps.segment) if piece.strip()]
