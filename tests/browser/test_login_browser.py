@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
+import factories
 import pytest
 from playwright.sync_api import expect
 
-from denialdesk.domain.npi import npi_with_check_digit
 from denialdesk.store.db import session_scope
-from denialdesk.store.models import Practice
 from denialdesk.store.users import create_user
 
 pytestmark = pytest.mark.browser
@@ -22,20 +21,7 @@ EMPTY_STATE = "No tasks yet — claims that need work will appear here."
 @pytest.fixture
 def user(engine) -> str:
     with session_scope(engine) as session:
-        session.add(
-            Practice(
-                slug="riverbend",
-                legal_name="Riverbend Psychiatry",
-                npi=npi_with_check_digit("123456789"),
-                tax_id="123456789",
-                address1="1 Main St",
-                city="Springfield",
-                state="IL",
-                zip="62701",
-                taxonomy="2084P0800X",
-            )
-        )
-        session.flush()
+        factories.practice(session, slug="riverbend", legal_name="Riverbend Psychiatry")
         create_user(
             session,
             username="sam",

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import factories
 import pytest
 from sqlmodel import Session, func, select
 
 from denialdesk.app.cli import main
-from denialdesk.domain.npi import npi_with_check_digit
 from denialdesk.store.db import make_engine, session_scope
 from denialdesk.store.migrate import upgrade
 from denialdesk.store.models import Practice, User, UserRole
@@ -30,19 +30,7 @@ def db(tmp_path, monkeypatch):
     engine = make_engine(url)
     upgrade(engine)
     with session_scope(engine) as session:
-        session.add(
-            Practice(
-                slug="riverbend",
-                legal_name="Riverbend Psychiatry",
-                npi=npi_with_check_digit("123456789"),
-                tax_id="123456789",
-                address1="1 Main St",
-                city="Springfield",
-                state="IL",
-                zip="62701",
-                taxonomy="2084P0800X",
-            )
-        )
+        factories.practice(session, slug="riverbend", legal_name="Riverbend Psychiatry")
     yield engine
     engine.dispose()
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import factories
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from denialdesk.domain.npi import npi_with_check_digit
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Practice
 from denialdesk.store.users import create_user
@@ -27,18 +27,7 @@ def password() -> str:
 @pytest.fixture
 def practice(engine: Engine) -> Practice:
     with session_scope(engine) as session:
-        practice = Practice(
-            slug="riverbend",
-            legal_name="Riverbend Psychiatry",
-            npi=npi_with_check_digit("123456789"),
-            tax_id="123456789",
-            address1="1 Main St",
-            city="Springfield",
-            state="IL",
-            zip="62701",
-            taxonomy="2084P0800X",
-        )
-        session.add(practice)
+        practice = factories.practice(session, slug="riverbend", legal_name="Riverbend Psychiatry")
     return practice
 
 
