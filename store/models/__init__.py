@@ -8,6 +8,7 @@ from denialdesk.store.models.claims import (
     ClaimVersion,
     ServiceLine,
 )
+from denialdesk.store.models.exchange import ControlCounter, PaymentOutbox, Submission
 from denialdesk.store.models.people import Authorization, Coverage, Patient
 from denialdesk.store.models.reference import Payer, Practice, Provider
 from denialdesk.store.models.remittances import (
@@ -28,6 +29,7 @@ __all__ = [
     "ClaimEvent",
     "ClaimPayment",
     "ClaimVersion",
+    "ControlCounter",
     "Coverage",
     "Letter",
     "LoginFailure",
@@ -35,6 +37,7 @@ __all__ = [
     "Payer",
     "PaymentAdjustment",
     "PaymentLine",
+    "PaymentOutbox",
     "PaymentRemark",
     "Practice",
     "Provider",
@@ -42,6 +45,7 @@ __all__ = [
     "QueueMember",
     "Remittance",
     "ServiceLine",
+    "Submission",
     "Task",
     "TeamView",
     "User",

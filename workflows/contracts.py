@@ -1,0 +1,203 @@
+"""What crosses the workflow boundary: inputs, Updates, signals and activity requests/results.
+
+Only ids, codes, amounts and statuses travel here (payloads are encrypted anyway): the store
+holds the PHI and activities read it by id. Dates are ISO strings so histories stay readable
+by the replay tests across SDK versions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CLAIM_WORKFLOW = "ClaimWorkflow"
+
+# Signals, Updates and queries of ClaimWorkflow.
+PAYMENT_SIGNAL = "payment"  # int claim_payment_id; sent with signal_with_start by the relay
+TASK_CHANGED_SIGNAL = "task_changed"  # TaskChange
+CORRECT_UPDATE = "correct"  # Correction -> None
+DECIDE_UPDATE = "decide"  # Decision -> None
+STATE_QUERY = "state"  # -> ClaimState
+
+# ApplicationError types raised by Update validators; the API maps them to HTTP codes.
+CONFLICT = "Conflict"  # 409: the task is no longer the claim's open task, wrong state
+INVALID = "Invalid"  # 422: bad input for this decision
+
+# Activity names (the implementation lives in activities/, registered by app/worker.py).
+SCRUB_CLAIM = "scrub_claim"
+SUBMIT_CLAIM = "submit_claim"
+RECORD_STATUS = "record_status"
+OPEN_TASK = "open_task"
+CLOSE_TASK = "close_task"
+APPLY_PAYMENT = "apply_payment"
+
+# Decision actions on tasks (SPEC section 5, plus `sent` for send_appeal and reopening tasks:
+# the specialist confirms the appeal or reopening request went to the payer).
+DECISION_ACTIONS = ("resubmit", "appeal", "write_off", "bill_patient", "reroute", "sent")
+
+
+def claim_workflow_id(practice_slug: str, claim_id: int) -> str:
+    return f"claim-{practice_slug}-{claim_id}"
+
+
+def task_key(workflow_id: str, seq: int) -> str:
+    return f"{workflow_id}:{seq}"
+
+
+def decision_update_id(task_id: int, task_version: int) -> str:
+    # Deterministic, so a retried API call is the same Update; the version makes a second
+    # decision on the same task (after a reroute) a new one.
+    return f"task-{task_id}:v{task_version}:decision"
+
+
+@dataclass
+class OpenTask:
+    key: str
+    task_id: int
+    kind: str
+
+
+@dataclass
+class ClaimState:
+    """Everything the workflow knows; carried whole across continue-as-new."""
+
+    status: str = "draft"
+    hold_reason: str | None = None
+    version: int = 1  # latest stored version of the claim
+    submitted_version: int | None = None
+    frequency: str = "1"
+    task_seq: int = 0
+    open_task: OpenTask | None = None
+    applied_payment_ids: list[int] = field(default_factory=list)
+    # claim payment id -> the status before it was applied (a reversal returns to it)
+    status_before_payment: dict[int, str] = field(default_factory=dict)
+    last_result: str | None = None
+    resubmit_method: str | None = None  # replacement_7 | new_claim | reopening
+    appeal_level: int = 0  # highest level appealed
+    max_appeal_level: int = 0
+    event_seq: int = 0
+
+
+@dataclass
+class ClaimStart:
+    claim_id: int
+    practice_slug: str
+    state: ClaimState | None = None  # set when continuing as new
+
+
+@dataclass
+class Correction:
+    """A new claim version stored by the API (PATCH /claims/{id})."""
+
+    version: int
+    user_id: int | None = None
+
+
+@dataclass
+class Decision:
+    task_id: int
+    action: str  # one of DECISION_ACTIONS
+    note: str = ""
+    user_id: int | None = None
+    claim_version: int | None = None  # resubmit
+    level: int | None = None  # appeal
+    letter_id: int | None = None  # appeal
+    no_letter_reason: str | None = None  # appeal without a letter
+    reason: str | None = None  # write_off
+    amount: str | None = None  # bill_patient (decimal string)
+    queue_id: int | None = None  # reroute
+
+
+@dataclass
+class TaskChange:
+    task_id: int
+    change: str  # assigned | released | pended | returned
+
+
+# --- activity requests and results --------------------------------------------------------
+
+
+@dataclass
+class ScrubRequest:
+    claim_id: int
+    version: int
+    today: str  # ISO date: the business day the workflow scrubs on
+
+
+@dataclass
+class ScrubOutcome:
+    blocking: int  # blocking coding/payer findings (not authorization)
+    warnings: int
+    # None, or why the claim waits for an authorization: required | missing | expired | exhausted
+    authorization_problem: str | None = None
+    finding_codes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SubmitRequest:
+    claim_id: int
+    version: int
+    frequency: str  # 1 | 7 | 8
+    submitted_on: str  # ISO date
+
+
+@dataclass
+class SubmitOutcome:
+    interchange_control: int
+    file_name: str
+
+
+@dataclass
+class StatusChange:
+    claim_id: int
+    status: str
+    hold_reason: str | None
+    event_kind: str
+    detail: str
+    key: str  # idempotency key of the claim event: f"{workflow_id}:e{event_seq}"
+    closed: bool = False
+    user_id: int | None = None
+
+
+@dataclass
+class TaskSpec:
+    key: str
+    workflow_id: str
+    claim_id: int
+    kind: str
+    category: str | None = None
+    recommended_action: str | None = None
+    amount: str = "0.00"
+    due_at: str | None = None  # ISO date
+    priority: float = 0.0
+    priority_reason: str = ""
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass
+class TaskClose:
+    key: str
+    status: str  # done | cancelled
+
+
+@dataclass
+class PaymentRequest:
+    claim_id: int
+    claim_payment_id: int
+    appeal_level: int
+
+
+@dataclass
+class PaymentOutcome:
+    result: str  # paid | partially_paid | denied | reversal
+    category: str | None
+    action: str
+    appealable: bool
+    amount_at_stake: str  # decimal string: denied dollars
+    due_at: str | None  # ISO date of the next hard deadline
+    deadline_kind: str | None
+    priority: float
+    priority_reason: str
+    resubmit_method: str  # replacement_7 | new_claim | reopening
+    max_appeal_level: int
+    # For a reversal: the claim payment it reverses (matched by the activity), else None.
+    reverses_payment_id: int | None = None
