@@ -9,6 +9,8 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from denialdesk.api.router import api_router
+from denialdesk.app.codec import EncryptionCodec
+from denialdesk.app.codec_server import codec_router, ui_origins
 from denialdesk.app.settings import Settings
 from denialdesk.store.logins import LoginLimits
 from denialdesk.web import session as web_session
@@ -33,6 +35,9 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
     )
     app.include_router(api_router, prefix="/api/v1")
+    app.include_router(
+        codec_router(EncryptionCodec(settings.key_ring()), ui_origins(settings.temporal_ui_port))
+    )
 
     # The browser session cookie; the API ignores it and authenticates by bearer token only.
     app.add_middleware(
