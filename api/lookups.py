@@ -7,84 +7,19 @@ pages: `limit` (1-200) and an opaque `cursor` taken from the previous page's `ne
 
 from __future__ import annotations
 
-import base64
-import binascii
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Generic, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Query
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from denialdesk.api.deps import PrincipalDep, SessionDep, not_found, practice_for, require
+from denialdesk.api.paging import Id, Item, Page, PageDep, encode_cursor
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.store import lookups
 
 router = APIRouter(tags=["look-ups"])
-
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
-# Ids beyond a signed 64-bit integer would make the database driver fail (500), not 404.
-MAX_ID = 2**63 - 1
-_CURSOR_PREFIX = "after:"
-
-
-# --- paging -------------------------------------------------------------------------------
-
-
-def encode_cursor(after: int | None) -> str | None:
-    if after is None:
-        return None
-    raw = f"{_CURSOR_PREFIX}{after}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    """The id a cursor continues after; ValueError for anything we did not hand out."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValueError("not a cursor from this API") from None
-    number = raw.removeprefix(_CURSOR_PREFIX)
-    if raw == number or not number.isascii() or not number.isdigit() or int(number) > MAX_ID:
-        raise ValueError("not a cursor from this API")
-    return int(number)
-
-
-@dataclass(frozen=True)
-class PageParams:
-    limit: int
-    after: int | None
-
-
-def page_params(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = DEFAULT_LIMIT,
-    cursor: Annotated[
-        str | None, Query(description="`next_cursor` of the previous page; omit for the first")
-    ] = None,
-) -> PageParams:
-    if cursor is None:
-        return PageParams(limit=limit, after=None)
-    try:
-        return PageParams(limit=limit, after=decode_cursor(cursor))
-    except ValueError as exc:
-        # Same shape as FastAPI's own 422s, so clients read `limit` and `cursor` errors alike.
-        error = {"type": "value_error", "loc": ("query", "cursor"), "msg": str(exc)}
-        raise RequestValidationError([error | {"input": cursor}]) from None
-
-
-PageDep = Annotated[PageParams, Depends(page_params)]
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-Item = TypeVar("Item", bound=BaseModel)
-
-
-class Page(BaseModel, Generic[Item]):
-    items: list[Item]
-    next_cursor: str | None
 
 
 def _page(page: lookups.Page, public: type[Item]) -> Page[Item]:
