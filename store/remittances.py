@@ -1,0 +1,284 @@
+"""Store a parsed 835: remittances, claim payments and the payment outbox, in one transaction.
+
+Idempotent per transaction: a (payer identifier, trace number) already stored is a duplicate
+and changes nothing, so importing a file twice, or two files that share a payment, is safe.
+Each claim payment is matched to our claim by CLP01 (our control number), then CLP07 (the
+payer's claim number); every matched payment gets a PaymentOutbox row in the same
+transaction, which the relay (app/relay.py) turns into exactly one signal to the claim's
+workflow. The caller commits; on any error it rolls back and nothing of the file is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from denialdesk.domain.denials import analyse_claim
+from denialdesk.domain.x12.remit_model import ClaimPayment as ClaimRemit
+from denialdesk.domain.x12.remit_model import RemittanceFile, Transaction
+from denialdesk.store.models import (
+    Claim,
+    ClaimPayment,
+    Payer,
+    PaymentAdjustment,
+    PaymentLine,
+    PaymentOutbox,
+    PaymentRemark,
+    Practice,
+    Remittance,
+)
+from denialdesk.store.types import utcnow
+
+# (practice slug, claim id) -> workflow id; passed in because the store sits below workflows.
+WorkflowId = Callable[[str, int], str]
+
+
+@dataclass
+class ImportResult:
+    """The SPEC response of POST /remittances (and `import-835 --json`)."""
+
+    trace_numbers: list[str] = field(default_factory=list)
+    duplicate_trace_numbers: list[str] = field(default_factory=list)
+    claims_matched: int = 0
+    claims_unmatched: list[str] = field(default_factory=list)
+    payments: int = 0
+    denials: int = 0
+    duplicate: bool = False
+    # Not part of the response: the outbox rows written, for the caller to relay at once.
+    outbox_ids: list[int] = field(default_factory=list, repr=False)
+
+    def response(self) -> dict:
+        body = asdict(self)
+        body.pop("outbox_ids")
+        return body
+
+
+def payer_identifier(transaction: Transaction) -> str:
+    """TRN03 (the originating company), else REF*2U / N1*PR: how the payer names itself."""
+    return transaction.originator or transaction.payer.id or transaction.payer.name
+
+
+def import_remittance(
+    session: Session,
+    *,
+    remit: RemittanceFile,
+    practice_ids: Collection[int] | None,
+    user_id: int | None,
+    workflow_id: WorkflowId,
+) -> ImportResult:
+    """Store every new transaction of the file; report as seen from `practice_ids` (None: all).
+
+    Payments of claims in other practices are stored and signalled all the same (the payer's
+    record is one fact, and a skipped payment could never be imported again: its trace would
+    be a duplicate), but they are neither counted nor listed for a caller who cannot see them.
+    """
+    result = ImportResult()
+    seen: set[tuple[str, str]] = set()
+    for transaction in remit.transactions:
+        key = (payer_identifier(transaction), transaction.trace_number)
+        result.trace_numbers.append(transaction.trace_number)
+        if key in seen or _stored(session, key):
+            result.duplicate_trace_numbers.append(transaction.trace_number)
+            continue
+        seen.add(key)
+        _store_transaction(session, transaction, key, practice_ids, user_id, workflow_id, result)
+    result.duplicate = bool(remit.transactions) and len(result.duplicate_trace_numbers) == len(
+        remit.transactions
+    )
+    return result
+
+
+def _stored(session: Session, key: tuple[str, str]) -> bool:
+    payer, trace = key
+    found = session.exec(
+        select(Remittance.id).where(
+            Remittance.payer_identifier == payer, Remittance.trace_number == trace
+        )
+    ).first()
+    return found is not None
+
+
+def _store_transaction(
+    session: Session,
+    transaction: Transaction,
+    key: tuple[str, str],
+    practice_ids: Collection[int] | None,
+    user_id: int | None,
+    workflow_id: WorkflowId,
+    result: ImportResult,
+) -> None:
+    remittance = Remittance(
+        payer_identifier=key[0],
+        trace_number=key[1],
+        payer_name=transaction.payer.name[:60],
+        amount=transaction.amount,
+        payment_date=transaction.payment_date,
+        method=transaction.method or None,
+        provider_adjustments=[
+            {
+                "provider_id": a.provider_id,
+                "fiscal_period_end": a.fiscal_period_end.isoformat(),
+                "reason": a.reason,
+                "reference": a.reference,
+                "amount": str(a.amount),
+            }
+            for a in transaction.provider_adjustments
+        ],
+        imported_by=user_id,
+    )
+    session.add(remittance)
+    session.flush()
+    payee_practices: list[int] | None = None  # looked up once, for the first unmatched claim
+    for remit in transaction.claims:
+        claim = _match(session, remit)
+        payment = _store_payment(session, remittance.id, remit, claim)
+        result.payments += 1
+        if payment.denial_category is not None:
+            result.denials += 1
+        if claim is None:
+            if payee_practices is None:
+                payee_practices = _payee_practices(session, transaction, key[0])
+            if practice_ids is None or set(payee_practices) & set(practice_ids):
+                result.claims_unmatched.append(remit.control_number)
+            continue
+        if practice_ids is None or claim.practice_id in practice_ids:
+            result.claims_matched += 1
+        slug = session.get(Practice, claim.practice_id).slug
+        outbox = PaymentOutbox(
+            claim_payment_id=payment.id, claim_id=claim.id, workflow_id=workflow_id(slug, claim.id)
+        )
+        session.add(outbox)
+        session.flush()
+        result.outbox_ids.append(outbox.id)
+
+
+def _match(session: Session, remit: ClaimRemit) -> Claim | None:
+    by_control = session.exec(
+        select(Claim).where(Claim.control_number == remit.control_number)
+    ).first()
+    if by_control is not None or not remit.payer_claim_number:
+        return by_control
+    # Payer claim numbers are the payer's, not unique across practices: only an unambiguous
+    # match counts (a wrong match would pay the wrong claim).
+    found = session.exec(
+        select(Claim).where(Claim.payer_claim_number == remit.payer_claim_number).limit(2)
+    ).all()
+    return found[0] if len(found) == 1 else None
+
+
+def _payee_practices(session: Session, transaction: Transaction, payer_id: str) -> list[int]:
+    """Which practices an unmatched payment is probably for: the payee's NPI or tax id, else
+    the practices that know this payer identifier (so it is listed to their staff only)."""
+    payee = transaction.payee
+    keys = [Practice.npi == payee.npi] if payee.npi else []
+    keys += [Practice.tax_id == payee.tax_id] if payee.tax_id else []
+    if keys:
+        found = session.exec(select(Practice.id).where(or_(*keys))).all()
+        if found:
+            return list(found)
+    payers = session.exec(select(Payer.practice_id, Payer.remittance_ids)).all()
+    return sorted({practice for practice, ids in payers if payer_id in (ids or [])})
+
+
+def _store_payment(
+    session: Session, remittance_id: int, remit: ClaimRemit, claim: Claim | None
+) -> ClaimPayment:
+    analysis = analyse_claim(remit)
+    payment = ClaimPayment(
+        remittance_id=remittance_id,
+        claim_id=claim.id if claim else None,
+        practice_id=claim.practice_id if claim else None,
+        control_number=remit.control_number[:38],
+        status_code=remit.status_code,
+        charge=remit.charge,
+        paid=remit.paid,
+        patient_responsibility=remit.patient_responsibility,
+        payer_claim_number=remit.payer_claim_number,
+        result=str(analysis.result),
+        denial_category=analysis.category,
+    )
+    session.add(payment)
+    session.flush()
+    for adjustment in remit.adjustments:
+        session.add(_adjustment(payment.id, None, adjustment))
+    for code in remit.remarks:
+        session.add(PaymentRemark(claim_payment_id=payment.id, code=code, source="MOA"))
+    for line in remit.lines:
+        row = PaymentLine(
+            claim_payment_id=payment.id,
+            code=line.code,
+            modifiers=list(line.modifiers),
+            # A line without its own DTM takes the claim's statement date (the guide's rule).
+            service_date=line.service_from or remit.statement_from,
+            service_date_end=line.service_to,
+            charge=line.charge,
+            paid=line.paid,
+            units=line.units,
+        )
+        session.add(row)
+        session.flush()
+        for adjustment in line.adjustments:
+            session.add(_adjustment(payment.id, row.id, adjustment))
+        for code in line.remarks:
+            session.add(
+                PaymentRemark(
+                    claim_payment_id=payment.id, payment_line_id=row.id, code=code, source="LQ"
+                )
+            )
+    session.flush()
+    return payment
+
+
+def _adjustment(payment_id: int, line_id: int | None, adjustment) -> PaymentAdjustment:
+    return PaymentAdjustment(
+        claim_payment_id=payment_id,
+        payment_line_id=line_id,
+        group=adjustment.group,
+        carc=adjustment.carc,
+        amount=adjustment.amount,
+        quantity=adjustment.quantity,
+    )
+
+
+@dataclass(frozen=True)
+class PendingPayment:
+    outbox_id: int
+    claim_payment_id: int
+    claim_id: int
+    practice_slug: str
+    workflow_id: str
+
+
+def pending_outbox(session: Session, *, limit: int) -> list[PendingPayment]:
+    """Unsent outbox rows, fewest attempts first so one failing workflow cannot starve the rest."""
+    rows = session.exec(
+        select(PaymentOutbox, Practice.slug)
+        .join(Claim, col(Claim.id) == PaymentOutbox.claim_id)
+        .join(Practice, col(Practice.id) == Claim.practice_id)
+        .where(col(PaymentOutbox.sent_at).is_(None))
+        .order_by(col(PaymentOutbox.attempts), col(PaymentOutbox.id))
+        .limit(limit)
+    ).all()
+    return [
+        PendingPayment(row.id, row.claim_payment_id, row.claim_id, slug, row.workflow_id)
+        for row, slug in rows
+    ]
+
+
+def mark_sent(session: Session, *, outbox_id: int) -> None:
+    session.exec(
+        update(PaymentOutbox)
+        .where(col(PaymentOutbox.id) == outbox_id, col(PaymentOutbox.sent_at).is_(None))
+        .values(sent_at=utcnow(), attempts=PaymentOutbox.attempts + 1, last_error=None)
+    )
+
+
+def mark_failed(session: Session, *, outbox_id: int, error: str) -> None:
+    session.exec(
+        update(PaymentOutbox)
+        .where(col(PaymentOutbox.id) == outbox_id, col(PaymentOutbox.sent_at).is_(None))
+        .values(attempts=PaymentOutbox.attempts + 1, last_error=error[:200])
+    )
