@@ -75,6 +75,12 @@ class ClaimState:
     appeal_level: int = 0  # highest level appealed
     max_appeal_level: int = 0
     event_seq: int = 0
+    # Added by the workflow: the open task as last sent to OPEN_TASK, so a reroute re-sends it
+    # whole and a send_appeal/reopening task inherits the denial's category and deadline.
+    open_task_spec: TaskSpec | None = None
+    # Inputs handled per run before continuing as new; 0 leaves it to Temporal's suggestion.
+    # Tests set it low to force continue-as-new.
+    continue_as_new_every: int = 0
 
 
 @dataclass

@@ -1,0 +1,350 @@
+"""What ClaimWorkflow's main loop does with each input: the steps of SPEC section 2.
+
+Kept apart from the handlers in claim.py so each file reads on its own. Every step mutates
+ClaimState first and then tells the store through an activity, with idempotency keys derived
+from counters in the state (event_seq, task_seq): a retried activity, or a replay, writes the
+same row again rather than a second one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+from denialdesk.workflows.contracts import (
+    APPLY_PAYMENT,
+    CLOSE_TASK,
+    OPEN_TASK,
+    RECORD_STATUS,
+    SCRUB_CLAIM,
+    SUBMIT_CLAIM,
+    ClaimState,
+    Correction,
+    Decision,
+    OpenTask,
+    PaymentOutcome,
+    PaymentRequest,
+    ScrubOutcome,
+    ScrubRequest,
+    StatusChange,
+    SubmitOutcome,
+    SubmitRequest,
+    TaskClose,
+    TaskSpec,
+    task_key,
+)
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+# Store and clearinghouse hiccups heal by retrying (forever, backing off to a minute); a
+# "DataError" means the stored data itself is wrong, and retrying cannot fix that.
+ACTIVITY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=1),
+    non_retryable_error_types=["DataError"],
+)
+
+CLOSED_STATUSES = frozenset({"paid", "written_off", "patient_responsibility", "voided"})
+# Statuses in which only the payer can move the claim: a reversal back into one of them
+# leaves nobody anything to do, so the task the reversed payment opened is cancelled.
+WAITING_STATUSES = frozenset({"draft", "submitted", "resubmitted", "appealed"})
+FREQUENCY_BY_METHOD = {"replacement_7": "7", "new_claim": "1"}
+
+
+class ClaimSteps:
+    _claim_id: int
+    _state: ClaimState
+
+    # --- scrub and submit ---------------------------------------------------------------------
+
+    async def _scrub_then_submit(self) -> None:
+        state = self._state
+        outcome: ScrubOutcome = await self._call(
+            SCRUB_CLAIM, ScrubRequest(self._claim_id, state.version, self._today()), ScrubOutcome
+        )
+        if outcome.blocking:
+            codes = ", ".join(outcome.finding_codes) or "see the claim"
+            await self._hold(
+                "scrub",
+                "scrub_findings",
+                f"version {state.version}: {outcome.blocking} blocking findings ({codes})",
+                {"version": state.version, "finding_codes": list(outcome.finding_codes)},
+            )
+        elif outcome.authorization_problem:
+            await self._hold(
+                "authorization",
+                "obtain_authorization",
+                f"version {state.version}: authorization {outcome.authorization_problem}",
+                {"version": state.version, "problem": outcome.authorization_problem},
+            )
+        else:
+            await self._submit(outcome.warnings)
+
+    async def _hold(self, reason: str, task_kind: str, detail: str, task_detail: dict) -> None:
+        await self._set_status("on_hold", "on_hold", detail, hold_reason=reason)
+        await self._open_task(
+            TaskSpec(key="", workflow_id="", claim_id=0, kind=task_kind, detail=task_detail)
+        )
+
+    async def _submit(self, warnings: int) -> None:
+        state = self._state
+        version, frequency = state.version, state.frequency
+        sent: SubmitOutcome = await self._call(
+            SUBMIT_CLAIM,
+            SubmitRequest(self._claim_id, version, frequency, self._today()),
+            SubmitOutcome,
+        )
+        status = "submitted" if state.submitted_version is None else "resubmitted"
+        state.submitted_version = version
+        await self._set_status(
+            status,
+            status,
+            f"version {version}, frequency {frequency}, {warnings} scrub warnings, "
+            f"file {sent.file_name}",
+        )
+
+    # --- payments -----------------------------------------------------------------------------
+
+    async def _apply_payment(self, claim_payment_id: int) -> None:
+        state = self._state
+        if claim_payment_id in state.applied_payment_ids:
+            return  # signalled again after it was applied: exactly once
+        outcome: PaymentOutcome = await self._call(
+            APPLY_PAYMENT,
+            PaymentRequest(self._claim_id, claim_payment_id, state.appeal_level),
+            PaymentOutcome,
+        )
+        state.status_before_payment[claim_payment_id] = state.status
+        state.applied_payment_ids.append(claim_payment_id)
+        if outcome.result == "reversal":
+            await self._reverse(claim_payment_id, outcome.reverses_payment_id)
+            return
+        if outcome.result not in ("paid", "partially_paid", "denied"):
+            # A bug in the activity, not a payer fact: fail the workflow task (it is retried
+            # after a fix) instead of guessing what the payer meant.
+            raise ValueError(f"unknown claim payment result {outcome.result!r}")
+        await self._close_task("cancelled")  # whatever was open, the payer has moved on
+        state.last_result = outcome.result
+        if outcome.result == "paid":
+            await self._set_status("paid", "paid", f"claim payment {claim_payment_id}: paid")
+            return
+        state.resubmit_method = outcome.resubmit_method
+        state.max_appeal_level = outcome.max_appeal_level
+        await self._set_status(
+            outcome.result,
+            outcome.result,
+            f"claim payment {claim_payment_id}: {outcome.category or 'uncategorized'}, "
+            f"recommended {outcome.action}",
+        )
+        await self._open_task(
+            TaskSpec(
+                key="",
+                workflow_id="",
+                claim_id=0,
+                kind="work_denial",
+                category=outcome.category,
+                recommended_action=outcome.action,
+                amount=outcome.amount_at_stake,
+                due_at=outcome.due_at,
+                priority=outcome.priority,
+                priority_reason=outcome.priority_reason,
+                detail={
+                    "claim_payment_id": claim_payment_id,
+                    "appealable": outcome.appealable,
+                    "deadline_kind": outcome.deadline_kind,
+                },
+            )
+        )
+
+    async def _reverse(self, claim_payment_id: int, reversed_id: int | None) -> None:
+        restored = self._state.status_before_payment.get(reversed_id or -1, "submitted")
+        if restored in WAITING_STATUSES:
+            await self._close_task("cancelled")
+        await self._set_status(
+            restored,
+            "reopened",
+            f"claim payment {claim_payment_id} reverses {reversed_id or 'an unknown payment'}; "
+            f"back to {restored}",
+        )
+
+    # --- corrections and decisions ------------------------------------------------------------
+
+    async def _apply_correction(self, correction: Correction) -> None:
+        state = self._state
+        # The version is stored whatever happened meanwhile; it only drives a re-scrub while
+        # the claim is held, and waits for the resubmit decision on a denial.
+        state.version = max(state.version, correction.version)
+        await self._event("corrected", f"version {correction.version}", correction.user_id)
+        if state.status == "on_hold":
+            await self._close_task("done")
+            await self._scrub_then_submit()
+
+    async def _apply_decision(self, decision: Decision) -> None:
+        state, task = self._state, self._state.open_task
+        if task is None or task.task_id != decision.task_id:
+            # Validated, but a payment closed the task before the loop got to it.
+            await self._event(
+                "decision_dropped",
+                f"{decision.action} on task {decision.task_id}: the task was closed meanwhile",
+                decision.user_id,
+            )
+            return
+        action, user = decision.action, decision.user_id
+        if action == "reroute":
+            spec = state.open_task_spec or TaskSpec(
+                key=task.key, workflow_id="", claim_id=0, kind=task.kind
+            )
+            spec = dataclasses.replace(spec, detail={**spec.detail, "queue_id": decision.queue_id})
+            await self._upsert_task(spec)
+            await self._event("rerouted", f"task {task.task_id} to queue {decision.queue_id}", user)
+            return
+        denial_spec = state.open_task_spec
+        await self._close_task("done")
+        if action == "write_off":
+            await self._set_status(
+                "written_off", "written_off", f"reason: {decision.reason}", user_id=user
+            )
+        elif action == "bill_patient":
+            amount = decision.amount or "the patient responsibility"
+            await self._set_status(
+                "patient_responsibility",
+                "patient_responsibility",
+                f"bill the patient {amount}",
+                user_id=user,
+            )
+        elif action == "sent" and task.kind == "send_appeal":
+            await self._set_status(
+                "appealed", "appealed", f"level {state.appeal_level} appeal sent", user_id=user
+            )
+        elif action == "sent":  # a reopening request went to the payer
+            state.submitted_version = state.version
+            await self._set_status(
+                "resubmitted",
+                "resubmitted",
+                f"reopening of version {state.version} requested",
+                user_id=user,
+            )
+        elif action == "appeal":
+            state.appeal_level = decision.level or state.appeal_level + 1
+            letter = (
+                f"letter {decision.letter_id}" if decision.letter_id is not None else "no letter"
+            )
+            await self._event("appeal_decided", f"level {state.appeal_level}, {letter}", user)
+            await self._open_task(
+                self._follow_up(
+                    denial_spec,
+                    "send_appeal",
+                    {
+                        "level": state.appeal_level,
+                        "letter_id": decision.letter_id,
+                        "no_letter_reason": decision.no_letter_reason,
+                    },
+                )
+            )
+        else:  # resubmit
+            await self._resubmit(decision, denial_spec)
+
+    async def _resubmit(self, decision: Decision, denial_spec: TaskSpec | None) -> None:
+        state = self._state
+        state.version = max(state.version, decision.claim_version or state.version)
+        method = state.resubmit_method or "replacement_7"
+        await self._event(
+            "resubmit_decided", f"version {state.version} as {method}", decision.user_id
+        )
+        if method == "reopening":
+            # Medicare Part B takes no corrected claims: someone requests a reopening.
+            await self._open_task(
+                self._follow_up(denial_spec, "reopening", {"claim_version": state.version})
+            )
+            return
+        state.frequency = FREQUENCY_BY_METHOD.get(method, "7")
+        # The corrected version is scrubbed like any other; findings hold it again.
+        await self._scrub_then_submit()
+
+    @staticmethod
+    def _follow_up(denial: TaskSpec | None, kind: str, detail: dict) -> TaskSpec:
+        """A task that continues a denial: same category, amount, deadline and priority."""
+        base = denial or TaskSpec(key="", workflow_id="", claim_id=0, kind=kind)
+        return dataclasses.replace(base, kind=kind, detail={**base.detail, **detail})
+
+    # --- the store: tasks and events ----------------------------------------------------------
+
+    async def _open_task(self, spec: TaskSpec) -> None:
+        # One open task per claim: whatever is still open is closed before the next opens.
+        await self._close_task("cancelled")
+        self._state.task_seq += 1
+        wid = workflow.info().workflow_id
+        spec = dataclasses.replace(
+            spec,
+            key=task_key(wid, self._state.task_seq),
+            workflow_id=wid,
+            claim_id=self._claim_id,
+        )
+        await self._upsert_task(spec)
+
+    async def _upsert_task(self, spec: TaskSpec) -> None:
+        task_id: int = await self._call(OPEN_TASK, spec, int)
+        self._state.open_task = OpenTask(key=spec.key, task_id=task_id, kind=spec.kind)
+        self._state.open_task_spec = spec
+
+    async def _close_task(self, status: str) -> None:
+        task = self._state.open_task
+        if task is None:
+            return
+        self._state.open_task = None
+        self._state.open_task_spec = None
+        await self._call(CLOSE_TASK, TaskClose(key=task.key, status=status))
+
+    async def _set_status(
+        self,
+        status: str,
+        event_kind: str,
+        detail: str,
+        *,
+        hold_reason: str | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        state = self._state
+        state.status, state.hold_reason = status, hold_reason
+        state.event_seq += 1
+        await self._call(
+            RECORD_STATUS,
+            StatusChange(
+                claim_id=self._claim_id,
+                status=status,
+                hold_reason=hold_reason,
+                event_kind=event_kind,
+                detail=detail,
+                key=f"{workflow.info().workflow_id}:e{state.event_seq}",
+                closed=status in CLOSED_STATUSES,
+                user_id=user_id,
+            ),
+        )
+
+    async def _event(self, kind: str, detail: str, user_id: int | None = None) -> None:
+        """A timeline event that leaves the status as it is."""
+        state = self._state
+        await self._set_status(
+            state.status, kind, detail, hold_reason=state.hold_reason, user_id=user_id
+        )
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _today() -> str:
+        # The business day the workflow acts on: workflow time, so replays see the same day.
+        return workflow.now().date().isoformat()
+
+    @staticmethod
+    async def _call(name: str, arg: Any, result_type: type | None = None) -> Any:
+        return await workflow.execute_activity(
+            name,
+            arg,
+            result_type=result_type,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+        )
