@@ -13,8 +13,10 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from denialdesk.activities.claims import ClaimActivities, EnvelopeSettings
 from denialdesk.app.settings import Settings
 from denialdesk.app.temporal import connect
+from denialdesk.store.db import make_engine
 from denialdesk.workflows import registry
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,31 @@ async def run_worker(
 ) -> None:
     """Run the worker until this coroutine is cancelled, then shut it down gracefully."""
     workflows = list(registry.WORKFLOWS if workflows is None else workflows)
+    engine = None
+    if activities is None and not registry.ACTIVITIES:
+        # The store-backed activities need an engine and the outbox: built here, from settings.
+        engine = make_engine(settings.db_url)
+        activities = claim_activities(settings, engine)
     activities = list(registry.ACTIVITIES if activities is None else activities)
+    try:
+        await _run(settings, client, workflows, activities)
+    finally:
+        if engine is not None:
+            engine.dispose()
+
+
+def claim_activities(settings: Settings, engine) -> list[Callable]:
+    outbox = settings.clearinghouse_outbox or settings.var_dir / "outbox"
+    envelope = EnvelopeSettings(production=not settings.dev)
+    return ClaimActivities(engine, outbox, envelope).activities()
+
+
+async def _run(
+    settings: Settings,
+    client: Client | None,
+    workflows: list[type],
+    activities: list[Callable],
+) -> None:
     if client is None:
         client = await connect(settings)
     if not workflows and not activities:

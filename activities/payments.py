@@ -1,0 +1,232 @@
+"""APPLY_PAYMENT: what a stored claim payment means for its claim.
+
+The stored CLP loop is rebuilt as the parser's value (domain.x12.remit_model.ClaimPayment) so
+the one analysis in domain/denials.py decides result, category and action; the deadline and the
+priority are counted from the remittance date, never from today, so replayed history gets the
+dates it had. Applying the same payment twice gives the same outcome and one event.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from denialdesk.domain import deadlines
+from denialdesk.domain.denials import DenialAnalysis, Result, analyse_claim
+from denialdesk.domain.priority import priority
+from denialdesk.domain.x12 import remit_model
+from denialdesk.store import claims as store_claims
+from denialdesk.store.claim_input import line_rows, to_payer, version_row
+from denialdesk.store.models import (
+    Claim,
+    ClaimPayment,
+    Payer,
+    PaymentAdjustment,
+    PaymentLine,
+    PaymentRemark,
+    Remittance,
+)
+from denialdesk.workflows import contracts
+
+REVERSAL = remit_model.REVERSAL
+
+
+def apply_claim_payment(
+    session: Session, request: contracts.PaymentRequest
+) -> contracts.PaymentOutcome:
+    row = session.get(ClaimPayment, request.claim_payment_id)
+    if row is None or row.claim_id != request.claim_id:
+        raise LookupError(f"claim payment {request.claim_payment_id} is not one of this claim")
+    claim = session.get(Claim, request.claim_id)
+    payer_row = session.get(Payer, claim.payer_id) if claim is not None else None
+    if claim is None or payer_row is None:
+        raise LookupError(f"claim {request.claim_id} or its payer not found")
+    remittance = session.get(Remittance, row.remittance_id)
+    remit_date = remittance.payment_date or remittance.imported_at.date()
+    analysis = analyse_claim(to_remit_payment(session, row))
+    payer = to_payer(payer_row)
+
+    service_dates = [
+        line.service_date
+        for line in line_rows(session, version_row(session, claim.id, claim.version).id)
+    ]
+    deadline = deadlines.next_hard_deadline(
+        payer=payer,
+        service_dates=service_dates,
+        result=analysis.result.value,
+        category=analysis.category,
+        action=analysis.action,
+        appealable=analysis.appealable,
+        remit_date=remit_date,
+        level_reached=request.appeal_level,
+    )
+    at_stake = analysis.denied_amount
+    ranked = priority(
+        amount=at_stake,
+        category=analysis.category,
+        deadline=deadline.on if deadline else None,
+        today=remit_date,
+    )
+    reverses = _reversed_payment(session, row) if analysis.result is Result.REVERSAL else None
+
+    claim.total_paid = _total_paid(session, claim.id, row.id)
+    if row.payer_claim_number and row.status_code != REVERSAL:
+        claim.payer_claim_number = row.payer_claim_number
+    session.add(claim)
+    store_claims.add_event(
+        session,
+        claim_id=claim.id,
+        kind="payment",
+        detail=json.dumps(_event_detail(row, analysis, reverses, remit_date)),
+        key=f"payment:{row.id}",
+    )
+    levels = deadlines.appeal_levels(payer)
+    return contracts.PaymentOutcome(
+        result=analysis.result.value,
+        category=analysis.category,
+        action=analysis.action,
+        appealable=analysis.appealable,
+        amount_at_stake=str(at_stake.quantize(Decimal("0.01"))),
+        due_at=deadline.on.isoformat() if deadline else None,
+        deadline_kind=deadline.kind if deadline else None,
+        priority=ranked.score,
+        priority_reason=ranked.reason,
+        resubmit_method=_resubmit_method(analysis, payer.correction_method),
+        max_appeal_level=max((level.level for level in levels), default=0),
+        reverses_payment_id=reverses,
+    )
+
+
+def to_remit_payment(session: Session, row: ClaimPayment) -> remit_model.ClaimPayment:
+    """The stored CLP loop as the parser built it (file order kept through row ids)."""
+    lines = list(
+        session.exec(
+            select(PaymentLine)
+            .where(PaymentLine.claim_payment_id == row.id)
+            .order_by(PaymentLine.id)
+        )
+    )
+    adjustments = list(
+        session.exec(
+            select(PaymentAdjustment)
+            .where(PaymentAdjustment.claim_payment_id == row.id)
+            .order_by(PaymentAdjustment.id)
+        )
+    )
+    remarks = list(
+        session.exec(
+            select(PaymentRemark)
+            .where(PaymentRemark.claim_payment_id == row.id)
+            .order_by(PaymentRemark.id)
+        )
+    )
+
+    def adjustments_of(line_id: int | None) -> tuple[remit_model.Adjustment, ...]:
+        return tuple(
+            remit_model.Adjustment(a.group, a.carc, a.amount, a.quantity)
+            for a in adjustments
+            if a.payment_line_id == line_id
+        )
+
+    def remarks_of(line_id: int | None) -> tuple[str, ...]:
+        return tuple(r.code for r in remarks if r.payment_line_id == line_id)
+
+    return remit_model.ClaimPayment(
+        control_number=row.control_number,
+        status_code=row.status_code,
+        charge=row.charge,
+        paid=row.paid,
+        patient_responsibility=row.patient_responsibility,
+        filing_indicator="",
+        payer_claim_number=row.payer_claim_number,
+        adjustments=adjustments_of(None),
+        remarks=remarks_of(None),
+        lines=tuple(
+            remit_model.ServiceLine(
+                qualifier="HC",
+                code=line.code,
+                modifiers=tuple(line.modifiers),
+                charge=line.charge,
+                paid=line.paid,
+                units=line.units if line.units is not None else Decimal(1),
+                service_from=line.service_date,
+                service_to=line.service_date_end,
+                adjustments=adjustments_of(line.id),
+                remarks=remarks_of(line.id),
+            )
+            for line in lines
+        ),
+    )
+
+
+def _reversed_payment(session: Session, reversal: ClaimPayment) -> int | None:
+    """The earlier payment of the claim this reversal undoes: same payer claim number (or
+    control number when the payer sent none), not already reversed; the one whose amount it
+    negates if several, else the latest."""
+    earlier = list(
+        session.exec(
+            select(ClaimPayment)
+            .where(ClaimPayment.claim_id == reversal.claim_id, ClaimPayment.id < reversal.id)
+            .order_by(ClaimPayment.id)
+        )
+    )
+    open_payments: list[ClaimPayment] = []
+    for payment in earlier:
+        if payment.status_code == REVERSAL:
+            undone = _match(open_payments, payment)
+            if undone is not None:
+                open_payments.remove(undone)
+        else:
+            open_payments.append(payment)
+    found = _match(open_payments, reversal)
+    return found.id if found is not None else None
+
+
+def _match(candidates: list[ClaimPayment], reversal: ClaimPayment) -> ClaimPayment | None:
+    def same_claim(payment: ClaimPayment) -> bool:
+        if reversal.payer_claim_number and payment.payer_claim_number:
+            return payment.payer_claim_number == reversal.payer_claim_number
+        return payment.control_number == reversal.control_number
+
+    matching = [p for p in candidates if same_claim(p)]
+    negating = [p for p in matching if p.paid == -reversal.paid]
+    chosen = negating or matching
+    return chosen[-1] if chosen else None
+
+
+def _total_paid(session: Session, claim_id: int, up_to_id: int) -> Decimal:
+    """Net paid by the payments applied so far (reversals carry negative amounts)."""
+    paid = session.exec(
+        select(ClaimPayment.paid).where(
+            ClaimPayment.claim_id == claim_id, ClaimPayment.id <= up_to_id
+        )
+    )
+    return sum(paid, Decimal("0.00"))
+
+
+def _resubmit_method(analysis: DenialAnalysis, correction_method: str) -> str:
+    # MA130 and other claims without appeal rights go in again as a new frequency-1 claim.
+    denied = analysis.result in (Result.DENIED, Result.PARTIALLY_PAID)
+    no_appeal = not analysis.appealable and analysis.action != "bill_patient"
+    if denied and (analysis.action == "new_claim" or no_appeal):
+        return "new_claim"
+    return correction_method
+
+
+def _event_detail(
+    row: ClaimPayment, analysis: DenialAnalysis, reverses: int | None, remit_date: date
+) -> dict:
+    return {
+        "claim_payment_id": row.id,
+        "remit_date": remit_date.isoformat(),
+        "result": analysis.result.value,
+        "category": analysis.category,
+        "action": analysis.action,
+        "paid": str(row.paid),
+        "denied": str(analysis.denied_amount),
+        "carcs": [f"{a.group}-{a.carc}" for a in analysis.adjustments],
+        "reverses_payment_id": reverses,
+    }
