@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
@@ -60,9 +60,40 @@ def require(principal: Principal, practice_id: int, action: Action) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"your role may not {action.value}")
 
 
+def practices_where(principal: Principal, action: Action) -> list[int] | None:
+    """Practice ids where the caller may `action`; None for an admin of every practice.
+
+    403 when the caller belongs to practices but may not `action` in any of them."""
+    if principal.all_practices_role is not None:
+        return None
+    allowed = [pid for pid in principal.roles if principal.may(pid, action)]
+    if not allowed:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"your role may not {action.value}")
+    return allowed
+
+
 def practice_for(session: Session, principal: Principal, slug: str, action: Action) -> Practice:
     practice = session.exec(select(Practice).where(Practice.slug == slug)).first()
     if practice is None:
         raise not_found()
     require(principal, practice.id, action)
     return practice
+
+
+async def get_temporal(request: Request):
+    """The Temporal client of the app (app.state.temporal), connected on first use when the
+    app was given a `temporal_connect` coroutine; 503 when Temporal cannot be reached."""
+    state = request.app.state
+    client = getattr(state, "temporal", None)
+    connect = getattr(state, "temporal_connect", None)
+    if client is None and connect is not None:
+        try:
+            client = state.temporal = await connect()
+        except Exception:  # noqa: BLE001 (unreachable, TLS, auth: all mean "try again later")
+            client = None
+    if client is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="workflows unavailable")
+    return client
+
+
+TemporalDep = Annotated[Any, Depends(get_temporal)]

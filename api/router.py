@@ -2,8 +2,12 @@
 
 from fastapi import APIRouter
 
-from denialdesk.api import auth, lookups
+from denialdesk.api import auth, claims, decisions, lookups, remittances, tasks
 
 api_router = APIRouter()
 api_router.include_router(auth.router)
 api_router.include_router(lookups.router)
+api_router.include_router(claims.router)
+api_router.include_router(tasks.router)
+api_router.include_router(decisions.router)
+api_router.include_router(remittances.router)

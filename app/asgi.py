@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
+from temporalio.client import Client
 
 from denialdesk.api.router import api_router
 from denialdesk.app.codec import EncryptionCodec
 from denialdesk.app.codec_server import codec_router, ui_origins
+from denialdesk.app.relay import relay_pending
 from denialdesk.app.settings import Settings
+from denialdesk.app.temporal import connect
 from denialdesk.store.logins import LoginLimits
 from denialdesk.web import session as web_session
 from denialdesk.web.pages import EXCEPTION_HANDLERS as WEB_EXCEPTION_HANDLERS
 from denialdesk.web.pages import router as web_router
 from denialdesk.web.render import STATIC_DIR
 
+log = logging.getLogger(__name__)
 
-def create_app(settings: Settings, engine: Engine) -> FastAPI:
+
+def create_app(
+    settings: Settings, engine: Engine, temporal_client: Client | None = None
+) -> FastAPI:
+    """The app; without `temporal_client` it connects to Temporal on the first request that
+    needs a workflow (so the web starts, and serves reads, while Temporal is down)."""
     settings.require_secrets()
     app = FastAPI(
         title="denialdesk",
@@ -34,6 +46,9 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.state.login_limits = LoginLimits(
         max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
     )
+    app.state.temporal = temporal_client
+    app.state.temporal_connect = lambda: connect(settings)
+    app.state.payment_relay = functools.partial(_relay_now, app)  # async: awaited, not threaded
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(
         codec_router(EncryptionCodec(settings.key_ring()), ui_origins(settings.temporal_ui_port))
@@ -59,3 +74,15 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+async def _relay_now(app: FastAPI) -> None:
+    """Relay the payments an import just stored, without waiting for the worker's next poll;
+    any failure leaves them pending for it."""
+    try:
+        if app.state.temporal is None:
+            app.state.temporal = await app.state.temporal_connect()
+        settings = app.state.settings
+        await relay_pending(app.state.engine, app.state.temporal, settings.temporal_task_queue)
+    except Exception as exc:  # noqa: BLE001 (the worker's relay loop retries)
+        log.warning("payment relay after import failed: %s", type(exc).__name__)

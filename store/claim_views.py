@@ -1,0 +1,211 @@
+"""Claims as people read them: search, and one claim's detail (findings, denials, deadline,
+timeline). Read-only; writes are in store/claims.py and the workflow's activities."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from denialdesk.domain.denials import analyse_claim
+from denialdesk.domain.x12 import remit_model
+from denialdesk.store.models import (
+    Claim,
+    ClaimEvent,
+    ClaimPayment,
+    Payer,
+    PaymentAdjustment,
+    PaymentLine,
+    PaymentRemark,
+    Task,
+)
+
+
+@dataclass(frozen=True)
+class ClaimSearch:
+    practice_id: int | None = None
+    status: str | None = None
+    payer_id: int | None = None
+    provider_id: int | None = None
+    control_number: str | None = None
+    payer_claim_number: str | None = None
+    service_from: date | None = None
+    service_to: date | None = None
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    claim: Claim
+    payer_name: str
+
+
+def search_claims(
+    session: Session,
+    *,
+    practice_ids: Collection[int] | None,
+    where: ClaimSearch,
+    after: int | None = None,
+    limit: int = 50,
+) -> tuple[list[ClaimRow], int | None]:
+    """A keyset page in id order, and the id to continue after (None on the last page)."""
+    query = select(Claim, Payer.name).join(Payer, col(Payer.id) == Claim.payer_id)
+    if practice_ids is not None:
+        query = query.where(col(Claim.practice_id).in_(list(practice_ids)))
+    for column, value in (
+        (Claim.practice_id, where.practice_id),
+        (Claim.status, where.status),
+        (Claim.payer_id, where.payer_id),
+        (Claim.provider_id, where.provider_id),
+        (Claim.control_number, where.control_number),
+        (Claim.payer_claim_number, where.payer_claim_number),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if where.service_from is not None:
+        query = query.where(col(Claim.first_service_date) >= where.service_from)
+    if where.service_to is not None:
+        query = query.where(col(Claim.first_service_date) <= where.service_to)
+    if after is not None:
+        query = query.where(col(Claim.id) > after)
+    rows = session.exec(query.order_by(col(Claim.id)).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [ClaimRow(claim, name) for claim, name in rows]
+    return items, (items[-1].claim.id if more else None)
+
+
+@dataclass(frozen=True)
+class Denial:
+    group: str
+    carc: str
+    rarc: list[str]
+    amount: str
+    category: str | None
+    appealable: bool
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ClaimDetail:
+    claim: Claim
+    scrub_findings: list[dict]
+    denials: list[Denial]
+    next_deadline: dict | None
+    events: list[Event]
+
+
+def claim_detail(session: Session, *, claim: Claim) -> ClaimDetail:
+    events = session.exec(
+        select(ClaimEvent)
+        .where(ClaimEvent.claim_id == claim.id)
+        .order_by(col(ClaimEvent.at), col(ClaimEvent.id))
+    ).all()
+    return ClaimDetail(
+        claim=claim,
+        scrub_findings=_scrub_findings(events),
+        denials=_denials(session, claim.id),
+        next_deadline=_next_deadline(session, claim.id),
+        events=[Event(e.at, e.kind, e.detail) for e in events],
+    )
+
+
+def _scrub_findings(events: Sequence[ClaimEvent]) -> list[dict]:
+    """The findings of the last scrub (an event whose detail the scrub activity wrote as JSON)."""
+    for event in reversed(events):
+        if event.kind == "scrubbed":
+            try:
+                return list(json.loads(event.detail).get("findings", []))
+            except (ValueError, AttributeError, TypeError):
+                return []
+    return []
+
+
+def _denials(session: Session, claim_id: int) -> list[Denial]:
+    payment = session.exec(
+        select(ClaimPayment)
+        .where(ClaimPayment.claim_id == claim_id)
+        .order_by(col(ClaimPayment.id).desc())
+    ).first()
+    if payment is None:
+        return []
+    analysis = analyse_claim(_as_remit(session, payment))
+    return [
+        Denial(a.group, a.carc, list(a.remarks), str(a.amount), a.category, a.appealable)
+        for a in analysis.denials
+    ]
+
+
+def _as_remit(session: Session, row: ClaimPayment) -> remit_model.ClaimPayment:
+    """The stored CLP loop rebuilt as the parser gave it, so the one analysis applies."""
+    adjustments = session.exec(
+        select(PaymentAdjustment)
+        .where(PaymentAdjustment.claim_payment_id == row.id)
+        .order_by(col(PaymentAdjustment.id))
+    ).all()
+    remarks = session.exec(
+        select(PaymentRemark)
+        .where(PaymentRemark.claim_payment_id == row.id)
+        .order_by(col(PaymentRemark.id))
+    ).all()
+    lines = session.exec(
+        select(PaymentLine)
+        .where(PaymentLine.claim_payment_id == row.id)
+        .order_by(col(PaymentLine.id))
+    ).all()
+
+    def adjustments_of(line_id):
+        return tuple(
+            remit_model.Adjustment(a.group, a.carc, a.amount, a.quantity)
+            for a in adjustments
+            if a.payment_line_id == line_id
+        )
+
+    def remarks_of(line_id):
+        return tuple(r.code for r in remarks if r.payment_line_id == line_id)
+
+    return remit_model.ClaimPayment(
+        control_number=row.control_number,
+        status_code=row.status_code,
+        charge=row.charge,
+        paid=row.paid,
+        patient_responsibility=row.patient_responsibility,
+        filing_indicator="",
+        payer_claim_number=row.payer_claim_number,
+        adjustments=adjustments_of(None),
+        remarks=remarks_of(None),
+        lines=tuple(
+            remit_model.ServiceLine(
+                qualifier="HC",
+                code=line.code,
+                modifiers=tuple(line.modifiers),
+                charge=line.charge,
+                paid=line.paid,
+                units=line.units or 1,
+                service_from=line.service_date,
+                service_to=line.service_date_end,
+                adjustments=adjustments_of(line.id),
+                remarks=remarks_of(line.id),
+            )
+            for line in lines
+        ),
+    )
+
+
+def _next_deadline(session: Session, claim_id: int) -> dict | None:
+    task = session.exec(
+        select(Task)
+        .where(Task.claim_id == claim_id, col(Task.status).in_(("open", "pended")))
+        .order_by(col(Task.id).desc())
+    ).first()
+    if task is None or task.due_at is None:
+        return None
+    return {"kind": (task.detail or {}).get("deadline_kind") or task.kind, "at": task.due_at}
