@@ -186,14 +186,7 @@ class ClaimActivities:
         claim.submitted_at = datetime.combine(submitted_on, datetime.min.time(), UTC)
         session.add(claim)
         session.flush()
-        detail = {"version": request.version, "frequency": request.frequency}
-        store_claims.add_event(
-            session,
-            claim_id=claim.id,
-            kind=claim.status,
-            detail=json.dumps(detail | {"interchange_control": isa13}),
-            key=f"submission:{submission.id}",
-        )
+        # No event here: the workflow records "submitted" through RECORD_STATUS right after.
         return submission
 
     @activity.defn(name=contracts.RECORD_STATUS)
