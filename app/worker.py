@@ -14,6 +14,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from denialdesk.activities.claims import ClaimActivities, EnvelopeSettings
+from denialdesk.app.relay import run_relay
 from denialdesk.app.settings import Settings
 from denialdesk.app.temporal import connect
 from denialdesk.store.db import make_engine
@@ -43,7 +44,7 @@ async def run_worker(
         activities = claim_activities(settings, engine)
     activities = list(registry.ACTIVITIES if activities is None else activities)
     try:
-        await _run(settings, client, workflows, activities)
+        await _run(settings, client, workflows, activities, relay_engine=engine)
     finally:
         if engine is not None:
             engine.dispose()
@@ -60,6 +61,7 @@ async def _run(
     client: Client | None,
     workflows: list[type],
     activities: list[Callable],
+    relay_engine=None,
 ) -> None:
     if client is None:
         client = await connect(settings)
@@ -86,7 +88,18 @@ async def _run(
         )
         # Leaving the block (cancellation included) shuts the worker down and waits for it.
         async with worker:
-            await asyncio.Event().wait()
+            if relay_engine is None:
+                await asyncio.Event().wait()
+                return
+            # The payment relay lives with the worker: wherever claims are worked, payments
+            # stored by any import reach their workflows (app/relay.py).
+            stop = asyncio.Event()
+            relay = asyncio.create_task(run_relay(settings, relay_engine, client, stop))
+            try:
+                await asyncio.Event().wait()
+            finally:
+                stop.set()
+                await relay
 
 
 @contextlib.contextmanager
