@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # short database writes, and a cancelled one is retried by Temporal on the next worker anyway.
 GRACEFUL_SHUTDOWN = timedelta(seconds=10)
 ACTIVITY_THREADS = 8
+RELAY_STOP_SECONDS = 5
 
 
 async def run_worker(
@@ -99,7 +100,9 @@ async def _run(
                 await asyncio.Event().wait()
             finally:
                 stop.set()
-                await relay
+                # A pass stuck on an unanswered signal is cut short: its rows stay pending.
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(relay, RELAY_STOP_SECONDS)
 
 
 @contextlib.contextmanager
