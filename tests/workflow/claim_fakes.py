@@ -11,10 +11,12 @@ import asyncio
 import dataclasses
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Worker
 
 from denialdesk.workflows import client as claims
@@ -102,27 +104,28 @@ class FakeStore:
         self.violations: list[str] = []  # a second open task for one workflow
         self._next_task_id = 100
         self.workflow_id = ""  # set when the driver starts the claim
+        self.run_ids: list[str] = []  # the run of each call (continue-as-new starts a new one)
 
     def activities(self) -> list[Callable]:
         @activity.defn(name=SCRUB_CLAIM)
         async def scrub(request: ScrubRequest) -> ScrubOutcome:
-            self.calls.append((SCRUB_CLAIM, request))
+            self._record(SCRUB_CLAIM, request)
             return self.scrubs.get(request.version, CLEAN)
 
         @activity.defn(name=SUBMIT_CLAIM)
         async def submit(request: SubmitRequest) -> SubmitOutcome:
-            self.calls.append((SUBMIT_CLAIM, request))
+            self._record(SUBMIT_CLAIM, request)
             self.submissions.append(request)
             return SubmitOutcome(len(self.submissions), f"837-{len(self.submissions)}.txt")
 
         @activity.defn(name=RECORD_STATUS)
         async def record_status(change: StatusChange) -> None:
-            self.calls.append((RECORD_STATUS, change))
+            self._record(RECORD_STATUS, change)
             self.events.setdefault(change.key, change)
 
         @activity.defn(name=OPEN_TASK)
         async def open_task(spec: TaskSpec) -> int:
-            self.calls.append((OPEN_TASK, spec))
+            self._record(OPEN_TASK, spec)
             row = self.tasks.get(spec.key)
             if row is not None:  # upsert: a retry or a reroute of the same task
                 row.spec, row.upserts = spec, row.upserts + 1
@@ -140,15 +143,19 @@ class FakeStore:
 
         @activity.defn(name=CLOSE_TASK)
         async def close_task(close: TaskClose) -> None:
-            self.calls.append((CLOSE_TASK, close))
+            self._record(CLOSE_TASK, close)
             self.tasks[close.key].status = close.status
 
         @activity.defn(name=APPLY_PAYMENT)
         async def apply_payment(request: PaymentRequest) -> PaymentOutcome:
-            self.calls.append((APPLY_PAYMENT, request))
+            self._record(APPLY_PAYMENT, request)
             return self.payments[request.claim_payment_id]
 
         return [scrub, submit, record_status, open_task, close_task, apply_payment]
+
+    def _record(self, name: str, arg: Any) -> None:
+        self.calls.append((name, arg))
+        self.run_ids.append(activity.info().workflow_run_id)
 
     # --- views for assertions -----------------------------------------------------------------
 
@@ -215,7 +222,16 @@ class ClaimDriver:
         """Poll the state query until `predicate` holds; fail with the last state seen."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            state = await self.handle.query(STATE_QUERY, result_type=ClaimState)
+            try:
+                state = await self.handle.query(
+                    STATE_QUERY, result_type=ClaimState, rpc_timeout=timedelta(seconds=2)
+                )
+            except RPCError as exc:
+                # The time-skipping server can leave a query unanswered when the run it was
+                # routed to continues as new meanwhile; ask the next run.
+                if exc.status != RPCStatusCode.DEADLINE_EXCEEDED:
+                    raise
+                continue
             if predicate(state):
                 return state
             if asyncio.get_running_loop().time() > deadline:
