@@ -47,21 +47,19 @@ def _parser() -> argparse.ArgumentParser:
         help="read the password from the first line of standard input",
     )
 
-    remit = sub.add_parser("import-835", help="read 835 remittance files (--dry-run only for now)")
+    remit = sub.add_parser("import-835", help="import 835 remittance files (as POST /remittances)")
     remit.add_argument("files", nargs="+", metavar="FILE")
-    remit.add_argument("--json", action="store_true", help="print what was read as JSON")
+    remit.add_argument("--json", action="store_true", help="print the result as JSON")
     remit.add_argument("--dry-run", action="store_true", help="parse and report; store nothing")
+
+    export = sub.add_parser("export-837", help="print the 837P sent (or to send) for a claim")
+    export.add_argument("claim_id", type=int, metavar="CLAIM_ID")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command == "import-835" and not args.dry_run:
-        parser.error(
-            "import-835 needs --dry-run: storing remittances is not available yet"
-            " (it arrives with the claim workflow)"
-        )
     try:
         return _dispatch(args)
     except (CLIError, SettingsError, UserError) as exc:
@@ -74,11 +72,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     from denialdesk.app import commands
 
-    if args.command == "import-835":  # parsing only: no settings, secrets or database needed
+    if args.command == "import-835" and args.dry_run:  # parsing only: no settings or database
         from denialdesk.app.remit_report import import_835_dry_run
 
         return import_835_dry_run(args.files, as_json=args.json)
     settings = Settings()
+    if args.command in ("import-835", "export-837"):
+        from denialdesk.app import exchange_cli
+
+        if args.command == "import-835":
+            return exchange_cli.import_835(settings, args.files, as_json=args.json)
+        return exchange_cli.export_837(settings, args.claim_id)
     if args.command == "user":
         password = sys.stdin.readline().rstrip("\r\n")
         return commands.create_user(

@@ -124,13 +124,6 @@ def test_human_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert "DD2403000021 denied 150.00 eligibility -> bill_patient: PR-96" in lines[2]
 
 
-def test_storing_is_refused_until_it_exists(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exited:
-        main(["import-835", str(CORPUS / "01_paid_single.835")])
-    assert exited.value.code == 2
-    assert "storing remittances is not available yet" in capsys.readouterr().err
-
-
 @pytest.mark.parametrize(
     ("amount", "text"),
     [("140", "140.00"), ("-140", "-140.00"), ("1.6", "1.60"), ("0", "0.00"), ("1.605", "1.605")],
