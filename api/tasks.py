@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from denialdesk.api.deps import (
     PrincipalDep,
     SessionDep,
+    get_temporal,
     not_found,
     practice_for,
     practices_where,
@@ -103,8 +104,9 @@ def conflict(exc: store_tasks.TaskConflict) -> HTTPException:
 
 async def notify(request: Request, task: Task, change: str) -> None:
     """Tell the task's workflow (best effort, after the response): see the module docstring."""
-    client = getattr(request.app.state, "temporal", None)
-    if client is None:
+    try:
+        client = await get_temporal(request)  # connects on first use; 503 means unreachable
+    except HTTPException:
         return
     try:
         handle = client.get_workflow_handle(task.workflow_id)
