@@ -139,3 +139,17 @@ def test_a_reversal_of_an_unknown_payment_returns_to_submitted(wf):
         assert state.status == "submitted"
 
     wf.claim(body)
+
+
+def test_a_payment_for_a_claim_without_a_running_workflow_starts_it(wf):
+    async def body(claim):
+        # signal_with_start: the relay does not know whether the workflow runs; here it does
+        # not, so the payment starts it and waits in its inbox until the claim is submitted.
+        await claim.pay(91, outcome("paid"))
+        claim.workflow_id = claim.store.workflow_id = f"claim-demo-{claim.claim_id}"
+        state = await claim.until_event("paid")
+        assert state.applied_payment_ids == [91]
+
+    store = wf.claim(body)
+    assert store.event_kinds() == ["submitted", "paid"]
+    assert store.applied(91) == 1
