@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from denialdesk.api.deps import (
@@ -31,7 +31,7 @@ from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.store import claim_views
 from denialdesk.store import claims as store_claims
-from denialdesk.store.models import Claim, Practice, Task
+from denialdesk.store.models import Claim, Practice
 from denialdesk.workflows import client as workflows
 from denialdesk.workflows.contracts import Correction, claim_workflow_id
 
@@ -207,14 +207,7 @@ async def correct_claim(
 
     def store() -> tuple[Claim, str]:
         claim = _load(session, principal, claim_id, Action.WRITE_CLAIMS)
-        open_task = session.exec(
-            select(Task.id).where(
-                Task.claim_id == claim.id,
-                Task.status == "open",
-                col(Task.kind).in_(CORRECTABLE),
-            )
-        ).first()
-        if open_task is None:
+        if not claim_views.has_active_task(session, claim_id=claim.id, kinds=CORRECTABLE):
             raise HTTPException(
                 status.HTTP_409_CONFLICT, detail="the claim can be corrected only while it waits"
                 " on a scrub, authorization or denial task",

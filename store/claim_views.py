@@ -200,6 +200,18 @@ def _as_remit(session: Session, row: ClaimPayment) -> remit_model.ClaimPayment:
     )
 
 
+def has_active_task(session: Session, *, claim_id: int, kinds: Collection[str]) -> bool:
+    """Whether one of these kinds of task is open (or pended) for the claim."""
+    found = session.exec(
+        select(Task.id).where(
+            Task.claim_id == claim_id,
+            col(Task.status).in_(("open", "pended")),
+            col(Task.kind).in_(list(kinds)),
+        )
+    ).first()
+    return found is not None
+
+
 def _next_deadline(session: Session, claim_id: int) -> dict | None:
     task = session.exec(
         select(Task)
