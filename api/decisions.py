@@ -10,7 +10,7 @@ validator has the last word: DecisionConflict is 409, DecisionInvalid 422, no an
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field, model_validator
@@ -55,8 +55,12 @@ class BillPatient(BaseModel):
     amount: Decimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=2)
 
 
+QueueId = Annotated[int, Field(ge=1, le=MAX_ID)]
+QueueName = Annotated[str, Field(min_length=1, max_length=60)]
+
+
 class Reroute(BaseModel):
-    queue: int | str = Field(description="queue id or name")
+    queue: QueueId | QueueName = Field(description="queue id or name")
 
 
 class DecisionBody(BaseModel):

@@ -9,6 +9,7 @@ TaskConflict it must roll back (bulk_assign relies on that for all-or-nothing).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -66,13 +67,25 @@ def get_task(session: Session, *, task_id: int) -> Task | None:
 def _order(sort: str):
     """(sort expression, descending?, parse a cursor's string back to the expression's type)."""
     if sort == "priority":
-        return col(Task.priority), True, float
+        return col(Task.priority), True, _finite(float)
     if sort == "amount":
-        return col(Task.amount), True, Decimal
+        return col(Task.amount), True, _finite(Decimal)
     if sort == "due":
         # NULL due dates last on both databases: order by a coalesced date.
         return func.coalesce(col(Task.due_at), _FAR_FUTURE), False, _parse_due
     return col(Task.created_at), False, datetime.fromisoformat
+
+
+def _finite(number_type):
+    """A parser refusing NaN and infinities, which no row holds and databases compare oddly."""
+
+    def parse(value: str):
+        number = number_type(value)
+        if not math.isfinite(number):
+            raise ValueError("not a finite number")
+        return number
+
+    return parse
 
 
 def _parse_due(value: str | None) -> date:

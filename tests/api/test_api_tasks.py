@@ -11,6 +11,7 @@ from desk import Desk, _user, desk_fixture  # noqa: F401 (the `desk` fixture)
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from denialdesk.api.paging import encode_key
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Task
 from denialdesk.store.tokens import issue_token
@@ -85,7 +86,8 @@ def test_paging_by_priority_and_bad_cursors(desk: Desk):
         if cursor is None:
             break
     assert seen == expected
-    for cursor in ("garbage", "YWZ0ZXI6MQ"):  # the second is a look-up cursor ("after:1")
+    nan = encode_key(("NaN", 1))
+    for cursor in ("garbage", "YWZ0ZXI6MQ", nan):  # a look-up cursor ("after:1"), a NaN key
         bad = desk.call("GET", "/tasks", "specialist", params={"cursor": cursor})
         assert bad.status_code == 422 and "cursor" in str(bad.json()["detail"])
     # A cursor of one sort does not fit another.
@@ -93,6 +95,8 @@ def test_paging_by_priority_and_bad_cursors(desk: Desk):
     bad = desk.call(
         "GET", "/tasks", "specialist", params={"cursor": page["next_cursor"], "sort": "amount"}
     )
+    assert bad.status_code == 422
+    bad = desk.call("GET", "/tasks", "specialist", params={"cursor": nan, "sort": "amount"})
     assert bad.status_code == 422
 
 

@@ -131,3 +131,9 @@ def test_no_temporal_is_503(desk: Desk, task):
     desk.client.app.state.temporal_connect = None
     response = _decide(desk, task, "specialist", action="sent")
     assert response.status_code == 503
+
+
+@pytest.mark.parametrize("queue", [10**30, 0, "", "q" * 61])
+def test_out_of_range_queue_is_422_not_500(desk: Desk, task, queue):
+    response = _decide(desk, task, "specialist", action="reroute", reroute={"queue": queue})
+    assert response.status_code == 422 and "queue" in str(response.json()["detail"])
