@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 import work_data
 from desk import Desk, desk_fixture  # noqa: F401 (the `desk` fixture)
+from fastapi.testclient import TestClient
 from remit_builder import RemitClaim, build_835
 from sqlmodel import Session, func, select
 
@@ -127,3 +129,24 @@ def test_a_failed_signal_stays_pending(desk: Desk, claims):
         outbox = session.exec(select(PaymentOutbox)).all()
         assert [(row.sent_at, row.attempts) for row in outbox] == [(None, 1)] * 3
         assert outbox[0].last_error == "RuntimeError: frontend unavailable"
+
+
+def test_parallel_imports_of_one_file_store_it_once(desk: Desk, claims):
+    text = _file(desk, claims, trace="RACE")
+    results: list = []
+    barrier = threading.Barrier(4)
+
+    def post() -> None:
+        client = TestClient(desk.client.app)
+        headers = {"Authorization": f"Bearer {desk.tokens['integration']}"}
+        barrier.wait()
+        response = client.post("/api/v1/remittances", content=text.encode(), headers=headers)
+        results.append((response.status_code, response.json()["duplicate"]))
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(results) == [(200, False)] + [(200, True)] * 3
+    assert _count(desk.engine, Remittance) == 1 and _count(desk.engine, PaymentOutbox) == 3
