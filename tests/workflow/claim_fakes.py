@@ -224,12 +224,12 @@ class ClaimDriver:
         while True:
             try:
                 state = await self.handle.query(
-                    STATE_QUERY, result_type=ClaimState, rpc_timeout=timedelta(seconds=2)
+                    STATE_QUERY, result_type=ClaimState, rpc_timeout=timedelta(seconds=1)
                 )
             except RPCError as exc:
                 # The time-skipping server can leave a query unanswered when the run it was
                 # routed to continues as new meanwhile; ask the next run.
-                if exc.status != RPCStatusCode.DEADLINE_EXCEEDED:
+                if exc.status not in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
                     raise
                 continue
             if predicate(state):
