@@ -1,13 +1,15 @@
 """Claims (SPEC section 5): create and correct (each starting or telling the claim's workflow),
 search, detail, notes.
 
-Data is stored and committed first, then the workflow is given the ids only. Scrub findings
+Data is stored and committed first, then the workflow is given the ids only; a claim whose
+workflow could not be started is still created (201): the worker's sweep starts it. Scrub findings
 never fail a request: they appear on the claim. Bad input is 422 naming the field (the store's
 ClaimInputError carries it, e.g. `lines[1].dx_pointers`).
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -35,6 +37,7 @@ from denialdesk.store.models import Claim, Practice
 from denialdesk.workflows import client as workflows
 from denialdesk.workflows.contracts import Correction, claim_workflow_id
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["claims"])
 # A correction is accepted only while one of these tasks is open (SPEC: PATCH /claims/{id}).
 CORRECTABLE = ("scrub_findings", "obtain_authorization", "work_denial")
@@ -186,10 +189,8 @@ async def create_claim(
     task_queue = request.app.state.settings.temporal_task_queue
     try:
         await workflows.start_claim(temporal, slug, claim.id, task_queue)
-    except Exception:  # noqa: BLE001 (stored, but nothing will work it: say so, with its id)
-        raise _unavailable(
-            f"claim {claim.id} is stored but its workflow could not be started; try again later"
-        ) from None
+    except Exception as exc:  # noqa: BLE001 (stored; the worker's sweep starts it: app/relay.py)
+        log.warning("claim %s: workflow start deferred: %s", claim.id, type(exc).__name__)
     return ClaimCreated(
         id=claim.id, control_number=claim.control_number, status=claim.status, version=1
     )

@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
 from denialdesk.domain.denials import analyse_claim
@@ -20,6 +21,7 @@ from denialdesk.store.models import (
     PaymentAdjustment,
     PaymentLine,
     PaymentRemark,
+    Practice,
     Task,
 )
 
@@ -198,6 +200,26 @@ def _as_remit(session: Session, row: ClaimPayment) -> remit_model.ClaimPayment:
             for line in lines
         ),
     )
+
+
+def unstarted_claims(
+    session: Session, *, created_before: datetime, limit: int
+) -> list[tuple[int, str]]:
+    """(claim id, practice slug) of draft claims without any timeline event: the API stores a
+    claim before it starts the workflow, and the first thing a workflow does writes an event,
+    so these may never have been started (Temporal was down at the time)."""
+    rows = session.exec(
+        select(Claim.id, Practice.slug)
+        .join(Practice, col(Practice.id) == Claim.practice_id)
+        .where(
+            Claim.status == "draft",
+            col(Claim.created_at) < created_before,
+            ~exists().where(ClaimEvent.claim_id == Claim.id),
+        )
+        .order_by(col(Claim.id))
+        .limit(limit)
+    ).all()
+    return [(claim_id, slug) for claim_id, slug in rows]
 
 
 def has_active_task(session: Session, *, claim_id: int, kinds: Collection[str]) -> bool:

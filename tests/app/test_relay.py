@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,10 +12,10 @@ from fake_temporal import FakeTemporal
 from remit_builder import RemitClaim, build_835
 from sqlmodel import Session, select
 
-from denialdesk.app.relay import relay_pending, run_relay
+from denialdesk.app.relay import relay_pending, run_relay, start_unstarted
 from denialdesk.domain.x12.remit import parse_835
 from denialdesk.store.db import session_scope
-from denialdesk.store.models import PaymentOutbox
+from denialdesk.store.models import ClaimEvent, PaymentOutbox, Practice
 from denialdesk.store.remittances import import_remittance
 from denialdesk.workflows.contracts import PAYMENT_SIGNAL, ClaimStart, claim_workflow_id
 
@@ -91,3 +91,28 @@ def test_run_relay_polls_until_stopped(engine, imported, settings):
     asyncio.run(scenario())
     assert len(temporal.started) == 2
     assert {s[3] for s in temporal.started} == {settings.temporal_task_queue}
+
+
+def test_claims_whose_start_failed_are_started_by_the_sweep(engine, imported):
+    slug, claims, _ = imported
+    with session_scope(engine) as session:
+        started_ok = work_data.claim(session, claims_parties(session, claims[0]), status="draft")
+        session.add(ClaimEvent(claim_id=started_ok.id, kind="scrubbed"))
+        never = work_data.claim(session, claims_parties(session, claims[0]), status="draft")
+    temporal = FakeTemporal()
+    # Within the grace period nothing is touched: the API may be starting it right now.
+    assert asyncio.run(start_unstarted(engine, temporal, "q")) == 0
+    assert asyncio.run(start_unstarted(engine, temporal, "q", grace=timedelta(0))) == 1
+    ((_, start, workflow_id, *_),) = temporal.started
+    assert start == ClaimStart(claim_id=never.id, practice_slug=slug)
+    assert workflow_id == f"claim-{slug}-{never.id}"
+
+
+def claims_parties(session, claim) -> work_data.Parties:
+    return work_data.Parties(
+        session.get(Practice, claim.practice_id),
+        claim.payer_id,
+        claim.patient_id,
+        claim.coverage_id,
+        claim.provider_id,
+    )
