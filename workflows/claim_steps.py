@@ -49,9 +49,8 @@ ACTIVITY_RETRY = RetryPolicy(
 )
 
 CLOSED_STATUSES = frozenset({"paid", "written_off", "patient_responsibility", "voided"})
-# Statuses in which only the payer can move the claim: a reversal back into one of them
-# leaves nobody anything to do, so the task the reversed payment opened is cancelled.
-WAITING_STATUSES = frozenset({"draft", "submitted", "resubmitted", "appealed"})
+# Statuses in which a person has to work the claim (a work_denial task is open).
+NEEDS_WORK_STATUSES = frozenset({"denied", "partially_paid"})
 FREQUENCY_BY_METHOD = {"replacement_7": "7", "new_claim": "1"}
 
 
@@ -121,7 +120,7 @@ class ClaimSteps:
         state.status_before_payment[claim_payment_id] = state.status
         state.applied_payment_ids.append(claim_payment_id)
         if outcome.result == "reversal":
-            await self._reverse(claim_payment_id, outcome.reverses_payment_id)
+            await self._reverse(claim_payment_id, outcome)
             return
         if outcome.result not in ("paid", "partially_paid", "denied"):
             # A bug in the activity, not a payer fact: fail the workflow task (it is retried
@@ -140,35 +139,44 @@ class ClaimSteps:
             f"claim payment {claim_payment_id}: {outcome.category or 'uncategorized'}, "
             f"recommended {outcome.action}",
         )
-        await self._open_task(
-            TaskSpec(
-                key="",
-                workflow_id="",
-                claim_id=0,
-                kind="work_denial",
-                category=outcome.category,
-                recommended_action=outcome.action,
-                amount=outcome.amount_at_stake,
-                due_at=outcome.due_at,
-                priority=outcome.priority,
-                priority_reason=outcome.priority_reason,
-                detail={
-                    "claim_payment_id": claim_payment_id,
-                    "appealable": outcome.appealable,
-                    "deadline_kind": outcome.deadline_kind,
-                },
-            )
-        )
+        await self._open_task(self._denial_task(claim_payment_id, outcome))
 
-    async def _reverse(self, claim_payment_id: int, reversed_id: int | None) -> None:
+    async def _reverse(self, claim_payment_id: int, outcome: PaymentOutcome) -> None:
+        reversed_id = outcome.reverses_payment_id
         restored = self._state.status_before_payment.get(reversed_id or -1, "submitted")
-        if restored in WAITING_STATUSES:
+        needs_work = restored in NEEDS_WORK_STATUSES
+        if not needs_work:
+            # Back with the payer, or closed: the task the reversed payment opened is moot.
             await self._close_task("cancelled")
         await self._set_status(
             restored,
             "reopened",
             f"claim payment {claim_payment_id} reverses {reversed_id or 'an unknown payment'}; "
             f"back to {restored}",
+        )
+        if needs_work and self._state.open_task is None:
+            # Denied again, but the denial's task was closed by the payment now reversed:
+            # someone must work the claim, with what the remittance says now.
+            await self._open_task(self._denial_task(claim_payment_id, outcome))
+
+    @staticmethod
+    def _denial_task(claim_payment_id: int, outcome: PaymentOutcome) -> TaskSpec:
+        return TaskSpec(
+            key="",
+            workflow_id="",
+            claim_id=0,
+            kind="work_denial",
+            category=outcome.category,
+            recommended_action=outcome.action,
+            amount=outcome.amount_at_stake,
+            due_at=outcome.due_at,
+            priority=outcome.priority,
+            priority_reason=outcome.priority_reason,
+            detail={
+                "claim_payment_id": claim_payment_id,
+                "appealable": outcome.appealable,
+                "deadline_kind": outcome.deadline_kind,
+            },
         )
 
     # --- corrections and decisions ------------------------------------------------------------

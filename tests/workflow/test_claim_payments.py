@@ -153,3 +153,39 @@ def test_a_payment_for_a_claim_without_a_running_workflow_starts_it(wf):
     store = wf.claim(body)
     assert store.event_kinds() == ["submitted", "paid"]
     assert store.applied(91) == 1
+
+
+def test_reversing_the_payment_after_a_denial_returns_to_denied_with_a_task(wf):
+    async def body(claim):
+        await claim.start()
+        await claim.until_event("submitted")
+        await claim.pay(61, outcome("denied"))
+        await claim.until_task("work_denial")
+        await claim.pay(62, outcome("paid"))  # closes the denial's task
+        await claim.until_event("paid")
+        await claim.pay(63, outcome("reversal", reverses=62, priority_reason="reversed"))
+        state = await claim.until_task("work_denial", count=2)
+        assert state.status == "denied"
+
+    store = wf.claim(body)
+    first, second = store.tasks.values()
+    assert (first.status, second.status) == ("cancelled", "open")
+    assert second.spec.detail["claim_payment_id"] == 63
+    assert store.event_kinds()[-1] == "reopened"
+
+
+def test_reversing_a_denial_of_a_paid_claim_closes_it_again(wf):
+    async def body(claim):
+        await claim.start()
+        await claim.until_event("submitted")
+        await claim.pay(71, outcome("paid"))
+        await claim.until_event("paid")
+        await claim.pay(72, outcome("denied"))  # a recoupment after payment
+        await claim.until_task("work_denial")
+        await claim.pay(73, outcome("reversal", reverses=72))
+        state = await claim.until_event("reopened")
+        assert (state.status, state.open_task) == ("paid", None)
+
+    store = wf.claim(body)
+    assert [row.status for row in store.tasks.values()] == ["cancelled"]
+    assert list(store.events.values())[-1].closed is True
