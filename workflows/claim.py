@@ -73,8 +73,8 @@ class ClaimWorkflow(ClaimSteps):
 
     @decide.validator
     def _validate_decide(self, decision: Decision) -> None:
-        pending = any(kind == "decision" for kind, _ in self._inbox)
-        check_decision(self._state, decision, pending)
+        queued = {kind for kind, _ in self._inbox}
+        check_decision(self._state, decision, "decision" in queued, "payment" in queued)
 
     @workflow.query(name=STATE_QUERY)
     def state(self) -> ClaimState:

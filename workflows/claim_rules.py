@@ -54,8 +54,12 @@ def check_correction(state: ClaimState, correction: Correction, newest_pending: 
         raise conflict(f"version {correction.version} is stale: the claim is at {newest}")
 
 
-def check_decision(state: ClaimState, decision: Decision, decision_pending: bool) -> None:
-    """Raise unless `decision` fits the open task and carries what its action needs."""
+def check_decision(
+    state: ClaimState, decision: Decision, decision_pending: bool, payment_pending: bool = False
+) -> None:
+    """Raise unless `decision` fits the open task and carries what its action needs.
+
+    `decision_pending`/`payment_pending`: one is queued and not yet acted on."""
     if decision.action not in DECISION_ACTIONS:
         raise invalid(f"unknown action {decision.action!r}")
     task = state.open_task
@@ -64,6 +68,9 @@ def check_decision(state: ClaimState, decision: Decision, decision_pending: bool
     if decision_pending:
         # The loop has not acted on the previous decision yet; a second one would race it.
         raise conflict(f"task {decision.task_id} already has a decision being carried out")
+    if payment_pending:
+        # The payer's answer may close this task; deciding now would act on a stale view.
+        raise conflict("a payment for the claim is being applied; look at the claim again")
     if decision.action not in ACTIONS_BY_TASK_KIND.get(task.kind, frozenset()):
         raise conflict(f"action {decision.action!r} does not fit a {task.kind} task")
     check = _FIELD_CHECKS.get(decision.action)

@@ -21,6 +21,12 @@ def state(kind: str | None = "work_denial", **fields) -> ClaimState:
     return ClaimState(open_task=task, **{"version": 2, "max_appeal_level": 2, **fields})
 
 
+def test_a_decision_waits_for_a_queued_payment():
+    with pytest.raises(ApplicationError, match="payment") as refused:
+        check_decision(state(), Decision(10, "write_off", reason="x"), False, True)
+    assert refused.value.type == CONFLICT
+
+
 @pytest.mark.parametrize(
     ("claim", "decision", "pending", "error_type", "words"),
     [
