@@ -28,6 +28,7 @@ from denialdesk.activities.payments import apply_claim_payment
 from denialdesk.domain.scrubber import Finding, scrub
 from denialdesk.domain.x12.claim_out import ClaimOutError, Envelope, Transaction, write_837p
 from denialdesk.store import claims as store_claims
+from denialdesk.store.claim_input import visits_in_year
 from denialdesk.store.control_numbers import next_control
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Claim, ClaimPayment, Remittance, Submission
@@ -90,6 +91,7 @@ class ClaimActivities:
                 claim_input,
                 today=date.fromisoformat(request.today),
                 on_file=store_claims.authorizations_on_file(session, claim),
+                visits_this_year=_visits(session, claim, claim_input),
                 last_remit_date=_last_remit_date(session, claim.id),
             )
             blocking = [f for f in findings if f.blocking and not f.authorization]
@@ -243,6 +245,13 @@ def _claim_input(session, claim_id: int, version: int):
         return store_claims.claim_input(session, claim_id=claim_id, version=version)
     except LookupError as error:
         raise data_error(str(error)) from error
+
+
+def _visits(session, claim: Claim, claim_input) -> int | None:
+    if claim_input.payer.rules.visit_limit_per_year is None:
+        return None  # no limit to count against: spare the query
+    year = claim_input.claim.first_service_date.year
+    return visits_in_year(session, claim, year)
 
 
 def _last_remit_date(session, claim_id: int) -> date | None:

@@ -6,7 +6,9 @@ the domain itself defaults (a payer without its own appeal levels uses its plan 
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from datetime import date
+
+from sqlmodel import Session, col, select
 
 from denialdesk.domain import claim as domain
 from denialdesk.store.models import (
@@ -77,6 +79,22 @@ def authorizations_on_file(session: Session, claim: Claim) -> list[domain.Author
         .order_by(Authorization.start_date, Authorization.id)
     )
     return [to_authorization(row) for row in session.exec(query)]
+
+
+def visits_in_year(session: Session, claim: Claim, year: int) -> int:
+    """Distinct days of service this year on the patient's other claims with the same payer
+    (their latest versions; drafts and voids never reached the payer), for visit limits."""
+    query = (
+        select(ServiceLine.service_date)
+        .join(ClaimVersion, ClaimVersion.id == ServiceLine.claim_version_id)
+        .join(Claim, Claim.id == ClaimVersion.claim_id)
+        .where(Claim.patient_id == claim.patient_id, Claim.payer_id == claim.payer_id)
+        .where(Claim.id != claim.id, ClaimVersion.version == Claim.version)
+        .where(col(Claim.status).not_in(("draft", "voided")))
+        .where(ServiceLine.service_date >= date(year, 1, 1))
+        .where(ServiceLine.service_date <= date(year, 12, 31))
+    )
+    return len(set(session.exec(query)))
 
 
 def version_row(session: Session, claim_id: int, version: int) -> ClaimVersion:

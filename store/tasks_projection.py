@@ -127,7 +127,7 @@ def _queue_for(session: Session, task: Task, requested: Any) -> int | None:
     )
     if requested is not None:
         # A reroute names the queue; one outside the practice is ignored, never followed.
-        named = next((q for q in queues if q.id == int(requested)), None)
+        named = next((q for q in queues if str(q.id) == str(requested)), None)
         if named is not None:
             return named.id
     chosen = route(queues, task.kind, task.category)

@@ -248,3 +248,24 @@ def test_record_status_is_once_per_key(engine, acts):
     assert stored.status == "written_off" and stored.closed_at is not None
     assert stored.hold_reason is None
     assert [e.kind for e in events(engine, claim.id)] == ["held", "written_off"]
+
+
+def test_visits_billed_this_year_count_toward_the_payers_limit(engine, acts):
+    with session_scope(engine) as session:
+        w = world(session, rules={"visit_limit_per_year": 2})
+        earlier = [new_claim(session, w, line(service_date=date(2026, 2, d))) for d in (2, 9)]
+        earlier[0].status = "paid"
+        session.add(earlier[0])
+        last_year = new_claim(session, w, line(service_date=date(2025, 12, 29)))
+        last_year.status = "paid"
+        session.add(last_year)
+        claim = new_claim(session, w)
+    # One other billed visit this year (the draft does not count) plus this one: within 2.
+    assert scrub(acts, claim.id).warnings == 0
+    with session_scope(engine) as session:
+        draft = session.get(Claim, earlier[1].id)
+        draft.status = "submitted"
+        session.add(draft)
+    outcome = scrub(acts, claim.id)
+    assert outcome.warnings == 1 and outcome.finding_codes == ["visit_limit_reached"]
+    assert outcome.blocking == 0
