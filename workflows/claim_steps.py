@@ -277,7 +277,9 @@ class ClaimSteps:
     def _follow_up(denial: TaskSpec | None, kind: str, detail: dict) -> TaskSpec:
         """A task that continues a denial: same category, amount, deadline and priority."""
         base = denial or TaskSpec(key="", workflow_id="", claim_id=0, kind=kind)
-        return dataclasses.replace(base, kind=kind, detail={**base.detail, **detail})
+        # A reroute moved the denial, not its successor: the new kind is routed afresh.
+        carried = {k: v for k, v in base.detail.items() if k != "queue_id"}
+        return dataclasses.replace(base, kind=kind, detail={**carried, **detail})
 
     # --- the store: tasks and events ----------------------------------------------------------
 

@@ -150,14 +150,15 @@ def test_reroute_reopens_the_same_task_in_another_queue(wf):
         state = await claim.until_event("rerouted")
         assert state.open_task == task  # same key, same row
         # The rerouted task is decided like any other (a new task version, a new Update).
-        await claim.decide("write_off", reason="small balance")
-        await claim.until_event("written_off")
+        await claim.decide("appeal", level=1, letter_id=8)
+        await claim.until_task("send_appeal")
 
     store = wf.claim(body)
-    [row] = store.tasks.values()
+    row, appeal = store.tasks.values()
     assert (row.upserts, row.status) == (2, "done")
     assert row.spec.detail["queue_id"] == 5
     assert (row.spec.category, row.spec.priority) == ("medical_necessity", 84.0)  # kept whole
+    assert "queue_id" not in appeal.spec.detail  # the next task is routed by its own kind
 
 
 def test_decisions_that_do_not_fit_are_conflicts(wf):
