@@ -4,7 +4,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SKIP = {".venv", ".tools", "node_modules", "tests", "bench", "var"}
+SKIP = {".venv", ".tools", "node_modules", "tests", "bench", "var", "build"}
 
 
 def test_every_package_folder_is_listed_in_pyproject():
