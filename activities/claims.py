@@ -45,6 +45,7 @@ _AUTH_PROBLEMS = (
     ("auth_exhausted", "exhausted"),
 )
 _DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,9 @@ class ClaimActivities:
                 [Transaction(st02, (claim_input,))], envelope=envelope, now=datetime.now(UTC)
             )
         except ClaimOutError as error:
-            raise data_error(f"claim {claim.id} cannot be billed: {error}") from error
+            # The writer quotes the offending value (a member id, a name): keep what, not it.
+            reason = _QUOTED.sub("'…'", str(error))
+            raise data_error(f"claim {claim.id} cannot be billed: {reason}") from None
         resubmission = session.exec(
             select(func.count()).select_from(Submission).where(Submission.claim_id == claim.id)
         ).one()

@@ -20,7 +20,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from denialdesk.store.db import session_scope
-from denialdesk.store.models import Claim, ClaimEvent, ControlCounter, Submission
+from denialdesk.store.models import Claim, ClaimEvent, ControlCounter, Coverage, Submission
 from denialdesk.workflows import contracts
 
 
@@ -269,3 +269,17 @@ def test_visits_billed_this_year_count_toward_the_payers_limit(engine, acts):
     outcome = scrub(acts, claim.id)
     assert outcome.warnings == 1 and outcome.finding_codes == ["visit_limit_reached"]
     assert outcome.blocking == 0
+
+
+def test_an_unbillable_claim_fails_for_good_without_the_offending_value(engine, acts):
+    w, claim = make(engine)
+    with session_scope(engine) as session:
+        coverage = session.get(Coverage, w.coverage.id)
+        coverage.member_id = "BAD*ID~42"  # separators could split segments: refused
+        session.add(coverage)
+    with pytest.raises(ApplicationError) as raised:
+        submit(acts, claim.id)
+    assert raised.value.non_retryable and "member id" in str(raised.value)
+    assert "BAD*ID~42" not in str(raised.value) and raised.value.__cause__ is None
+    with session_scope(engine) as session:
+        assert session.exec(select(func.count()).select_from(Submission)).one() == 0
