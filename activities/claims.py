@@ -4,7 +4,8 @@ apply a claim payment. Each is one transaction, safe to retry:
 - database errors propagate so Temporal retries; data that can never work raises a
   non-retryable `DataError`.
 They are synchronous: the worker runs them on its thread pool (app/worker.py).
-Nothing here logs or records patient identifiers: events hold codes, amounts and line numbers.
+Nothing here logs or records patient identifiers: events hold codes, amounts, line numbers and
+finding messages with their dates masked (dates of service identify a patient, SPEC section 2).
 """
 
 from __future__ import annotations
