@@ -3,14 +3,7 @@ create a claim, import its denial, take the task and write the claim off."""
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import sys
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from claim_data import DOS, world
@@ -18,77 +11,13 @@ from desk import _user
 from fastapi.testclient import TestClient
 from pg import sqlite_database
 from remit_builder import RemitClaim, build_835
-from sqlmodel import Session, select
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
+from sqlmodel import select
+from temporal_harness import Temporal, until_row
 
-from denialdesk.activities.claims import ClaimActivities
 from denialdesk.app.asgi import create_app
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Claim, Task
 from denialdesk.store.tokens import issue_token
-from denialdesk.workflows.claim import ClaimWorkflow
-
-
-def _binary(name: str) -> str:
-    beside = Path(sys.executable).parent / name
-    found = str(beside) if beside.exists() else shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} is not installed")
-    return found
-
-
-class Temporal:
-    """A test server and a worker on an event loop of their own thread, so the synchronous
-    TestClient can call the app (whose Temporal client is that server's) from this one."""
-
-    def __init__(self, engine, outbox: Path, task_queue: str) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.ready = threading.Event()
-        self.stop: asyncio.Event | None = None
-        self.client = None
-        self.error: BaseException | None = None
-        args = (engine, outbox, task_queue)
-        self.thread = threading.Thread(target=self._main, args=args, daemon=True)
-
-    def _main(self, engine, outbox, task_queue) -> None:
-        try:
-            self.loop.run_until_complete(self._serve(engine, outbox, task_queue))
-        except BaseException as exc:  # noqa: BLE001 (reported to the test)
-            self.error = exc
-            self.ready.set()
-
-    async def _serve(self, engine, outbox, task_queue) -> None:
-        self.stop = asyncio.Event()
-        env = await WorkflowEnvironment.start_time_skipping(
-            test_server_existing_path=_binary("temporal-test-server")
-        )
-        try:
-            with ThreadPoolExecutor(4) as executor:
-                worker = Worker(
-                    env.client,
-                    task_queue=task_queue,
-                    workflows=[ClaimWorkflow],
-                    activities=ClaimActivities(engine, outbox).activities(),
-                    activity_executor=executor,
-                )
-                async with worker:
-                    self.client = env.client
-                    self.ready.set()
-                    await self.stop.wait()
-        finally:
-            await env.shutdown()
-
-    def __enter__(self) -> Temporal:
-        self.thread.start()
-        self.ready.wait(60)
-        if self.error is not None or self.client is None:
-            raise RuntimeError("the test server did not start") from self.error
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.loop.call_soon_threadsafe(self.stop.set)
-        self.thread.join(60)
 
 
 @pytest.fixture
@@ -96,17 +25,6 @@ def engine(sqlite_template, tmp_path):
     """SQLite only: the workflow and activity suites cover PostgreSQL; this is about the API."""
     with sqlite_database(tmp_path, template=sqlite_template) as engine:
         yield engine
-
-
-def _until(engine, read, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with Session(engine) as session:
-            found = read(session)
-            if found:
-                return found
-        time.sleep(0.05)
-    raise AssertionError("the database never reached the expected state")
 
 
 def test_claim_denied_then_written_off_through_the_api(settings, engine, tmp_path):
@@ -138,7 +56,7 @@ def test_claim_denied_then_written_off_through_the_api(settings, engine, tmp_pat
             created = call("POST", f"/practices/{slug}/claims", integration, json=body)
             assert created.status_code == 201, created.text
             claim_id, control = created.json()["id"], created.json()["control_number"]
-            _until(engine, lambda s: s.get(Claim, claim_id).status == "submitted")
+            until_row(engine, lambda s: s.get(Claim, claim_id).status == "submitted")
 
             denial = RemitClaim(control, Decimal(150), Decimal(0), "PCN-API", DOS, status="4",
                                 adjustments=[("CO", "197", Decimal(150))])  # fmt: skip
@@ -151,7 +69,7 @@ def test_claim_denied_then_written_off_through_the_api(settings, engine, tmp_pat
                     select(Task).where(Task.claim_id == claim_id, Task.kind == "work_denial")
                 ).first()
 
-            task = _until(engine, denial_task)
+            task = until_row(engine, denial_task)
             assert task.queue_id == queue_id
             taken = call("POST", "/tasks/next", specialist)
             assert taken.status_code == 200 and taken.json()["id"] == task.id
@@ -170,7 +88,7 @@ def test_claim_denied_then_written_off_through_the_api(settings, engine, tmp_pat
                 session.get(type(w.practice), w.practice.id).write_off_threshold = Decimal(500)
             decided = call("POST", f"/tasks/{task.id}/decision", specialist, json=body)
             assert decided.status_code == 200, decided.text
-            _until(engine, lambda s: s.get(Claim, claim_id).status == "written_off")
+            until_row(engine, lambda s: s.get(Claim, claim_id).status == "written_off")
             detail = call("GET", f"/claims/{claim_id}", specialist).json()
             assert detail["denials"][0]["carc"] == "197"
             assert detail["closed_at"] is not None

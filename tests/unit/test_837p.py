@@ -4,14 +4,10 @@ zero errors, and carries what the claim says (and nothing it should not)."""
 from __future__ import annotations
 
 import dataclasses
-import io
-import json
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-import pyx12.params
-import pyx12.x12n_document
 from test_scrub_builders import (
     DOS,
     PRACTICE_NPI,
@@ -25,6 +21,7 @@ from test_scrub_builders import (
     psychiatrist,
     therapist,
 )
+from x12_check import pyx12_errors
 
 from denialdesk.domain.claim import Person
 from denialdesk.domain.npi import npi_with_check_digit
@@ -51,33 +48,6 @@ def write(*claims, **envelope_changes) -> str:
     return write_837p(
         [Transaction("0001", tuple(claims))], envelope=envelope(**envelope_changes), now=NOW
     )
-
-
-def pyx12_errors(interchange: str) -> list[str]:
-    """Every error pyx12 reports for the interchange (its JSON error report, walked)."""
-    report = io.StringIO()
-    ok = pyx12.x12n_document.x12n_document(
-        param=pyx12.params.params(),
-        src_file=io.StringIO(interchange),
-        fd_997=None,
-        fd_html=None,
-        fd_json=report,
-    )
-    errors: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            errors.extend(str(e.get("err_str", e)) for e in node.get("errors", ()))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(report.getvalue() or "{}"))
-    if not ok and not errors:
-        errors.append("pyx12 rejected the interchange without details")
-    return errors
 
 
 def segments(interchange: str) -> list[list[str]]:
