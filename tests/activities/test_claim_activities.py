@@ -6,46 +6,20 @@ to show the decorated names and the retry-stable event key work there too.
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
-import pyx12.params
-import pyx12.x12n_document
 from claim_data import TODAY, line, new_claim, world
 from sqlmodel import func, select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
+from x12_check import pyx12_errors
 
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Claim, ClaimEvent, ControlCounter, Coverage, Submission
 from denialdesk.workflows import contracts
-
-
-def pyx12_errors(interchange: str) -> list[str]:
-    report = io.StringIO()
-    ok = pyx12.x12n_document.x12n_document(
-        param=pyx12.params.params(),
-        src_file=io.StringIO(interchange),
-        fd_997=None,
-        fd_html=None,
-        fd_json=report,
-    )
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            found.extend(str(e.get("err_str", e)) for e in node.get("errors", ()))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(report.getvalue() or "{}"))
-    return found if ok or found else ["rejected without details"]
 
 
 def segments(interchange: str, tag: str) -> list[list[str]]:
