@@ -12,18 +12,15 @@ from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
 from denialdesk.domain.denials import analyse_claim
-from denialdesk.domain.x12 import remit_model
 from denialdesk.store.models import (
     Claim,
     ClaimEvent,
     ClaimPayment,
     Payer,
-    PaymentAdjustment,
-    PaymentLine,
-    PaymentRemark,
     Practice,
     Task,
 )
+from denialdesk.store.payment_rows import to_remit_payment
 
 
 @dataclass(frozen=True)
@@ -139,67 +136,11 @@ def _denials(session: Session, claim_id: int) -> list[Denial]:
     ).first()
     if payment is None:
         return []
-    analysis = analyse_claim(_as_remit(session, payment))
+    analysis = analyse_claim(to_remit_payment(session, payment))
     return [
         Denial(a.group, a.carc, list(a.remarks), str(a.amount), a.category, a.appealable)
         for a in analysis.denials
     ]
-
-
-def _as_remit(session: Session, row: ClaimPayment) -> remit_model.ClaimPayment:
-    """The stored CLP loop rebuilt as the parser gave it, so the one analysis applies."""
-    adjustments = session.exec(
-        select(PaymentAdjustment)
-        .where(PaymentAdjustment.claim_payment_id == row.id)
-        .order_by(col(PaymentAdjustment.id))
-    ).all()
-    remarks = session.exec(
-        select(PaymentRemark)
-        .where(PaymentRemark.claim_payment_id == row.id)
-        .order_by(col(PaymentRemark.id))
-    ).all()
-    lines = session.exec(
-        select(PaymentLine)
-        .where(PaymentLine.claim_payment_id == row.id)
-        .order_by(col(PaymentLine.id))
-    ).all()
-
-    def adjustments_of(line_id):
-        return tuple(
-            remit_model.Adjustment(a.group, a.carc, a.amount, a.quantity)
-            for a in adjustments
-            if a.payment_line_id == line_id
-        )
-
-    def remarks_of(line_id):
-        return tuple(r.code for r in remarks if r.payment_line_id == line_id)
-
-    return remit_model.ClaimPayment(
-        control_number=row.control_number,
-        status_code=row.status_code,
-        charge=row.charge,
-        paid=row.paid,
-        patient_responsibility=row.patient_responsibility,
-        filing_indicator="",
-        payer_claim_number=row.payer_claim_number,
-        adjustments=adjustments_of(None),
-        remarks=remarks_of(None),
-        lines=tuple(
-            remit_model.ServiceLine(
-                qualifier="HC",
-                code=line.code,
-                modifiers=tuple(line.modifiers),
-                charge=line.charge,
-                paid=line.paid,
-                units=line.units or 1,
-                service_from=line.service_date,
-                service_to=line.service_date_end,
-                adjustments=adjustments_of(line.id),
-                remarks=remarks_of(line.id),
-            )
-            for line in lines
-        ),
-    )
 
 
 def unstarted_claims(
