@@ -15,7 +15,6 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.engine import Engine
@@ -25,10 +24,10 @@ from sqlmodel import Session, col, select
 from denialdesk.activities.claims import EnvelopeSettings
 from denialdesk.app.cli import CLIError
 from denialdesk.app.relay import relay_pending
+from denialdesk.app.remit_report import read_835_files
 from denialdesk.app.settings import Settings
 from denialdesk.app.temporal import connect
 from denialdesk.domain.x12.claim_out import ClaimOutError, Envelope, Transaction, write_837p
-from denialdesk.domain.x12.remit import RemitParseError, parse_835
 from denialdesk.store.claim_input import claim_input
 from denialdesk.store.db import make_engine, session_scope
 from denialdesk.store.migrate import upgrade
@@ -52,18 +51,9 @@ def import_835(
     out, err = out or sys.stdout, err or sys.stderr
     engine = make_engine(settings.db_url)
     upgrade(engine)
-    reports, failed, to_relay = [], False, 0
-    for path in paths:
-        try:
-            remit = parse_835(Path(path).read_bytes())
-        except OSError as exc:
-            print(f"{path}: {exc.strerror or exc}", file=err)
-            failed = True
-            continue
-        except RemitParseError as exc:
-            print(f"{path}: {exc}", file=err)
-            failed = True
-            continue
+    reports, to_relay = [], 0
+    parsed, failed = read_835_files(paths, err)
+    for path, remit in parsed:
         result = _store(engine, remit)
         to_relay += len(result.outbox_ids)
         reports.append({"file": path} | result.response())

@@ -132,24 +132,31 @@ def summary(name: str, remit: RemittanceFile) -> list[str]:
     return lines
 
 
+def read_835_files(
+    paths: Sequence[str], err: TextIO
+) -> tuple[list[tuple[str, RemittanceFile]], bool]:
+    """Each readable, valid file parsed; `FILE: reason` on `err` for the others (True if any)."""
+    parsed: list[tuple[str, RemittanceFile]] = []
+    failed = False
+    for path in paths:
+        try:
+            parsed.append((path, parse_835(Path(path).read_bytes())))
+        except OSError as exc:
+            print(f"{path}: {exc.strerror or exc}", file=err)
+            failed = True
+        except RemitParseError as exc:
+            print(f"{path}: {exc}", file=err)
+            failed = True
+    return parsed, failed
+
+
 def import_835_dry_run(
     paths: Sequence[str], *, as_json: bool, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     out = out or sys.stdout
-    err = err or sys.stderr
     reports: list[dict[str, Any]] = []
-    failed = False
-    for path in paths:
-        try:
-            remit = parse_835(Path(path).read_bytes())
-        except OSError as exc:
-            print(f"{path}: {exc.strerror or exc}", file=err)
-            failed = True
-            continue
-        except RemitParseError as exc:
-            print(f"{path}: {exc}", file=err)
-            failed = True
-            continue
+    parsed, failed = read_835_files(paths, err or sys.stderr)
+    for path, remit in parsed:
         if as_json:
             reports.append(file_report(path, remit))
         else:
