@@ -47,7 +47,7 @@ PRACTICES = (
         "address2": "Suite 400",
         "city": "Philadelphia",
         "state": "PA",
-        "zip": "19102",
+        "zip": "191021234",
         "phone": "2155550143",
         "taxonomy": "2084P0800X",  # psychiatry
         "time_zone": "America/New_York",
@@ -64,7 +64,7 @@ PRACTICES = (
         "address2": None,
         "city": "Chicago",
         "state": "IL",
-        "zip": "60612",
+        "zip": "606123456",
         "phone": "3125550178",
         "taxonomy": "261QR0405X",  # substance use rehabilitation clinic
         "time_zone": "America/Chicago",

@@ -1,6 +1,7 @@
 """Demo data: realistic shapes, every NPI valid, deterministic, and a second run changes nothing."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func
@@ -214,3 +215,47 @@ def test_seed_demo_command_prints_the_logins(monkeypatch, tmp_path, capsys):
     out = capsys.readouterr().out
     for login in USERS:
         assert login.username in out and login.password in out
+
+
+def test_a_plain_session_for_each_demo_practice_scrubs_clean(tmp_path):
+    """Demo claims must reach the payer: a 45-minute 90834 for a patient of each practice, billed
+    by a prescriber, finds nothing blocking in the practice's or payers' own data."""
+    from denialdesk.domain.scrubber import blocking, scrub
+    from denialdesk.store.claim_input import claim_input
+    from denialdesk.store.claims import LineInput, create_claim
+    from denialdesk.store.db import session_scope
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    upgrade(engine)
+    seed_demo(engine)
+    with session_scope(engine) as session:
+        for practice in session.exec(select(Practice)):
+            patient = session.exec(
+                select(Patient).where(Patient.practice_id == practice.id)
+            ).first()
+            coverage = session.exec(
+                select(Coverage).where(
+                    Coverage.patient_id == patient.id, Coverage.order == "primary"
+                )
+            ).first()
+            provider = session.exec(
+                select(Provider).where(
+                    Provider.practice_id == practice.id, Provider.credential.in_(("MD", "NP"))
+                )
+            ).first()
+            line = LineInput(
+                service_date=DEMO_DATE - timedelta(days=7), code="90834", minutes=45,
+                charge=Decimal("150.00"), place_of_service="11", dx_pointers=(1,),
+            )  # fmt: skip
+            claim = create_claim(
+                session, practice=practice, patient_id=patient.id, coverage_id=coverage.id,
+                provider_id=provider.id, authorization_id=None, diagnoses=["F33.1"],
+                lines=[line], user_id=None,
+            )  # fmt: skip
+            findings = scrub(
+                claim_input(session, claim_id=claim.id, version=1),
+                today=DEMO_DATE,
+                on_file=(),
+            )
+            codes = [f.code for f in blocking(findings) if not f.authorization]
+            assert codes == [], (practice.slug, codes)
