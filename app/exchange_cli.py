@@ -25,8 +25,8 @@ from denialdesk.activities.claims import EnvelopeSettings
 from denialdesk.app.cli import CLIError
 from denialdesk.app.relay import relay_pending
 from denialdesk.app.remit_report import read_835_files
-from denialdesk.app.settings import Settings
-from denialdesk.app.temporal import connect
+from denialdesk.app.settings import Settings, SettingsError
+from denialdesk.app.temporal import TemporalUnreachable, connect
 from denialdesk.domain.x12.claim_out import ClaimOutError, Envelope, Transaction, write_837p
 from denialdesk.store.claim_input import claim_input
 from denialdesk.store.db import make_engine, session_scope
@@ -109,8 +109,11 @@ def _relay(settings: Settings, engine: Engine, err: TextIO) -> None:
     try:
         _sent, failed = asyncio.run(run())
     except Exception as exc:  # noqa: BLE001 (stored safely; the worker's relay sends them)
+        # Our own errors say what to set or start; others are named by type only, since a
+        # driver's message could quote data.
+        known = isinstance(exc, SettingsError | TemporalUnreachable)
         print(
-            f"note: payments stored; Temporal not reached ({type(exc).__name__}),"
+            f"note: payments stored; Temporal not reached ({exc if known else type(exc).__name__});"
             " the worker will signal them",
             file=err,
         )
