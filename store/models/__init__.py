@@ -9,7 +9,13 @@ from denialdesk.store.models.claims import (
     ServiceLine,
 )
 from denialdesk.store.models.exchange import ControlCounter, PaymentOutbox, Submission
-from denialdesk.store.models.people import Authorization, Coverage, Patient
+from denialdesk.store.models.people import (
+    Authorization,
+    AuthorizationUse,
+    Coverage,
+    Patient,
+    ScheduledVisit,
+)
 from denialdesk.store.models.reference import Payer, Practice, Provider
 from denialdesk.store.models.remittances import (
     ClaimPayment,
@@ -24,6 +30,7 @@ __all__ = [
     "ROLES",
     "AuditEvent",
     "Authorization",
+    "AuthorizationUse",
     "Claim",
     "ClaimDiagnosis",
     "ClaimEvent",
@@ -44,6 +51,7 @@ __all__ = [
     "Queue",
     "QueueMember",
     "Remittance",
+    "ScheduledVisit",
     "ServiceLine",
     "Submission",
     "Task",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Column
+from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from denialdesk.store.types import JSONType
@@ -65,3 +65,29 @@ class Authorization(SQLModel, table=True):
     @property
     def remaining(self) -> int:
         return self.approved - self.used - self.scheduled
+
+
+class ScheduledVisit(SQLModel, table=True):
+    """A visit on the practice's schedule that will draw on an authorization once billed."""
+
+    __tablename__ = "scheduled_visit"
+    __table_args__ = (UniqueConstraint("authorization_id", "visit_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    authorization_id: int = Field(foreign_key="authorization.id", index=True)
+    visit_date: date
+
+
+class AuthorizationUse(SQLModel, table=True):
+    """Units a submitted claim drew from an authorization; released when the claim is voided,
+    so `used` can always be recounted from these rows."""
+
+    __tablename__ = "authorization_use"
+    __table_args__ = (UniqueConstraint("authorization_id", "claim_id", "service_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    authorization_id: int = Field(foreign_key="authorization.id", index=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    service_date: date
+    units: int = 1
+    released: bool = False

@@ -31,6 +31,10 @@ class Practice(SQLModel, table=True):
     write_off_threshold: Decimal = Field(default=Decimal("100.00"), sa_type=Money)
     # 42 CFR Part 2 program: disclosures of its records are audited.
     part2_program: bool = False
+    # Authorization renewal: a task this many days before the end date (a payer's
+    # rules.renewal_notice_days wins), and when remaining units fall to the threshold.
+    renewal_notice_days: int = 14
+    renewal_threshold: int = 2
 
 
 class Payer(SQLModel, table=True):

@@ -58,6 +58,8 @@ class Task(SQLModel, table=True):
     pended_until: date | None = None
     pend_reason: str | None = Field(default=None, max_length=200)
     escalated: bool = False
+    # When the task's SLA runs out (set by its workflow; escalation raises priority and flags it).
+    sla_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     detail: dict = Field(default_factory=dict, sa_column=Column(JSONType))
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
