@@ -102,3 +102,18 @@ def test_remittance_is_unique_per_payer_and_trace_number(engine):
         session.add(remittance("TRACE-1", "99.00", payer="1111111111"))
     with Session(engine) as session:
         assert len(session.exec(select(Remittance)).all()) == 2
+
+
+def test_database_errors_never_quote_values(tmp_path):
+    """Driver errors end up in logs and tracebacks; the patient's data must not travel in them."""
+    import sqlalchemy
+
+    from denialdesk.store.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'hidden.sqlite'}")
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text("CREATE TABLE t (name TEXT UNIQUE)"))
+        connection.execute(sqlalchemy.text("INSERT INTO t VALUES (:n)"), {"n": "Rivera, Ana"})
+    with pytest.raises(sqlalchemy.exc.IntegrityError) as caught, engine.begin() as connection:
+        connection.execute(sqlalchemy.text("INSERT INTO t VALUES (:n)"), {"n": "Rivera, Ana"})
+    assert "Rivera" not in str(caught.value)
