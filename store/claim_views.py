@@ -113,8 +113,33 @@ def claim_detail(session: Session, *, claim: Claim) -> ClaimDetail:
         scrub_findings=_scrub_findings(events),
         denials=_denials(session, claim.id),
         next_deadline=_next_deadline(session, claim.id),
-        events=[Event(e.at, e.kind, e.detail) for e in events],
+        events=[Event(e.at, e.kind, readable_detail(e.kind, e.detail)) for e in events],
     )
+
+
+def readable_detail(kind: str, detail: str) -> str:
+    """The timeline line a person reads: the scrub and payment activities store their facts
+    as JSON (the scrub findings are read back from it), shown here as a sentence."""
+    if kind not in ("scrubbed", "payment"):
+        return detail
+    try:
+        facts = json.loads(detail)
+    except ValueError:
+        return detail
+    if not isinstance(facts, dict):
+        return detail
+    if kind == "scrubbed":
+        codes = ", ".join(f["code"] for f in facts.get("findings", []) if "code" in f)
+        return (
+            f"version {facts.get('version')}: {facts.get('blocking', 0)} blocking, "
+            f"{facts.get('warnings', 0)} warnings" + (f" ({codes})" if codes else "")
+        )
+    text = f"{facts.get('result')}: paid {facts.get('paid')}, denied {facts.get('denied')}"
+    if facts.get("carcs"):
+        text += f" ({', '.join(facts['carcs'])})"
+    if facts.get("category"):
+        text += f"; {facts['category']} → {facts.get('action')}"
+    return text
 
 
 def _scrub_findings(events: Sequence[ClaimEvent]) -> list[dict]:
