@@ -1,0 +1,124 @@
+"""AuthorizationWorkflow scenarios shared by the time-skipping tests and the replay histories.
+
+Each is a coroutine over an AuthDriver whose env can skip time; dates are relative to the
+test server's clock, which the whole session shares.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from auth_fakes import AuthDriver, FakeAuthRow, today
+
+from denialdesk.workflows.auth_contracts import EXPIRE_AUTHORIZATION, AuthState
+
+DAY = timedelta(days=1)
+
+
+async def renewal_moves_when_extended(auth: AuthDriver) -> None:
+    t0 = await today(auth)
+    auth.store.row = FakeAuthRow(end_date=t0 + 30 * DAY)
+    await auth.start()
+    state = await auth.acted(0)
+    assert (state.remaining, state.open_task) == (10, None)
+    await auth.env.sleep(15 * DAY)
+    await auth.recount()
+    assert auth.store.tasks == {}  # day 15: the notice (end − 14 days) is day 16
+    await auth.env.sleep(2 * DAY)
+    state = await auth.until(lambda s: s.open_task is not None)
+    first = state.open_task
+    assert (first.reason, first.due_at) == ("end_date", (t0 + 30 * DAY).isoformat())
+
+    state = await auth.extend(end_date=t0 + 90 * DAY)
+    assert state.open_task is None and state.end_date == (t0 + 90 * DAY).isoformat()
+    assert auth.store.tasks[first.key].status == "done"
+    await auth.env.sleep(58 * DAY)  # day 75: the new notice is day 76
+    await auth.recount()
+    assert auth.store.open_tasks() == []
+    await auth.env.sleep(2 * DAY)
+    state = await auth.until(lambda s: s.open_task is not None)
+    assert state.open_task.key != first.key
+    assert state.open_task.due_at == (t0 + 90 * DAY).isoformat()
+
+
+async def scheduled_visits_eat_the_units(auth: AuthDriver) -> None:
+    t0 = await today(auth)
+    row = auth.store.row = FakeAuthRow(end_date=t0 + 200 * DAY, approved=10, used=2)
+    weekly = [t0 + 7 * k * DAY for k in range(1, 10)]
+    await auth.start()
+    await auth.acted(0)
+    row.visits = weekly[:5]
+    state = await auth.recount()
+    assert (state.scheduled, state.remaining, state.open_task) == (5, 3, None)
+
+    row.visits = weekly[:6]  # remaining falls to the threshold
+    state = await auth.recount()
+    task = state.open_task
+    assert (state.remaining, task.reason, task.due_at) == (2, "units", row.end_date.isoformat())
+
+    row.visits = weekly  # the 9th visit is beyond the 8 units left: renew the day before it
+    state = await auth.recount()
+    assert state.first_uncovered == weekly[8].isoformat()
+    assert state.open_task.key == task.key  # the same task, brought up to date
+    assert state.open_task.due_at == (weekly[8] - DAY).isoformat()
+    assert auth.store.tasks[task.key].upserts == 2
+
+    state = await auth.extend(approved=20)
+    assert (state.remaining, state.open_task) == (9, None)
+    assert auth.store.tasks[task.key].status == "done"
+
+    row.visits = [*weekly, row.end_date + DAY]  # a visit after the end date
+    state = await auth.recount()
+    assert state.open_task.reason == "schedule" and state.open_task.key != task.key
+
+
+async def expiry_gives_waiting_claims_tasks(auth: AuthDriver) -> None:
+    t0 = await today(auth)
+    auth.store.row = FakeAuthRow(end_date=t0 + 5 * DAY, waiting_claims=[41, 42])
+    await auth.start()
+    state = await auth.acted(0)
+    renewal = state.open_task  # the notice date (end − 14) has already passed
+    assert renewal.reason == "end_date" and state.status == "active"
+    await auth.env.sleep(5 * DAY)  # the end date itself is still good
+    state = await auth.recount()
+    assert state.status == "active" and EXPIRE_AUTHORIZATION not in auth.store.names()
+
+    await auth.env.sleep(2 * DAY)
+    state = await auth.until(lambda s: s.status == "expired")
+    assert state.claims_given_tasks == [41, 42]
+    assert state.open_task == renewal  # still to renew, still one task
+    [(_, expiry)] = [c for c in auth.store.calls if c[0] == EXPIRE_AUTHORIZATION]
+    assert expiry.end_date == (t0 + 5 * DAY).isoformat()
+
+    state = await auth.extend(end_date=t0 + 120 * DAY)  # renewed late: active again
+    assert (state.status, state.open_task, state.expired_on) == (
+        "active",
+        None,
+        (t0 + 5 * DAY).isoformat(),
+    )
+    assert auth.store.tasks[renewal.key].status == "done"
+
+
+async def continued_as_new(auth: AuthDriver) -> None:
+    t0 = await today(auth)
+    row = auth.store.row = FakeAuthRow(end_date=t0 + 40 * DAY, approved=6)
+    await auth.start(AuthState(continue_as_new_every=1))
+    await auth.acted(0)
+    for count in (2, 4, 5):
+        row.visits = [t0 + k * DAY for k in range(1, count + 1)]
+        await auth.recount()
+    state = await auth.until(lambda s: s.open_task is not None)
+    assert state.open_task.reason == "units"
+    state = await auth.extend(approved=12)
+    assert state.open_task is None and state.task_seq == 1
+    await auth.env.sleep(30 * DAY)
+    state = await auth.until(lambda s: s.open_task is not None and s.task_seq == 2)
+    assert state.open_task.reason == "end_date"
+
+
+SCENARIOS = {
+    "auth_renewal_moves": renewal_moves_when_extended,
+    "auth_threshold": scheduled_visits_eat_the_units,
+    "auth_expiry": expiry_gives_waiting_claims_tasks,
+    "auth_continued_as_new": continued_as_new,
+}

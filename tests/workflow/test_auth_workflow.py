@@ -1,0 +1,67 @@
+"""AuthorizationWorkflow under time skipping: renewal timing, threshold, expiry, extension."""
+
+from __future__ import annotations
+
+import pytest
+from auth_fakes import run_auth
+from auth_scenarios import (
+    continued_as_new,
+    expiry_gives_waiting_claims_tasks,
+    renewal_moves_when_extended,
+    scheduled_visits_eat_the_units,
+)
+
+from denialdesk.workflows.auth_contracts import CLOSE_AUTH_TASK, OPEN_AUTH_TASK
+from denialdesk.workflows.client import DecisionConflict, DecisionInvalid
+
+
+def test_renewal_task_n_days_before_the_end_moves_when_extended(wf):
+    store = run_auth(wf, renewal_moves_when_extended)
+    rows = list(store.tasks.values())
+    assert [(r.status, r.upserts) for r in rows] == [("done", 1), ("open", 1)]
+    assert [r.spec.key for r in rows] == [f"{store.workflow_id}:1", f"{store.workflow_id}:2"]
+    assert all(r.spec.authorization_id == store.calls[0][1].authorization_id for r in rows)
+    assert {r.spec.kind for r in rows} == {"renew_authorization"}
+
+
+def test_threshold_task_when_scheduled_visits_eat_the_remaining_units(wf):
+    store = run_auth(wf, scheduled_visits_eat_the_units)
+    assert store.names().count(OPEN_AUTH_TASK) == 3  # open, update, second task
+    assert store.names().count(CLOSE_AUTH_TASK) == 1
+    assert [r.status for r in store.tasks.values()] == ["done", "open"]
+
+
+def test_expiry_flips_the_status_and_gives_waiting_claims_tasks(wf):
+    store = run_auth(wf, expiry_gives_waiting_claims_tasks)
+    assert store.row.status == "active"  # extended after it expired
+    assert len(store.tasks) == 1
+
+
+def test_continue_as_new_keeps_counts_and_task_keys(wf):
+    store = run_auth(wf, continued_as_new)
+    assert len(set(store.run_ids)) >= 3
+    assert list(store.tasks) == [f"{store.workflow_id}:1", f"{store.workflow_id}:2"]
+
+
+def test_extension_refused_when_it_goes_backwards_or_says_nothing(wf):
+    async def body(auth):
+        from auth_fakes import today
+
+        from denialdesk.workflows import auth_client
+        from denialdesk.workflows.auth_contracts import Extension
+
+        t0 = await today(auth)
+        auth.store.row.end_date = t0.replace(year=t0.year + 1)
+        await auth.start()
+        await auth.acted(0)
+        with pytest.raises(DecisionConflict, match="before"):
+            await auth_client.extend(
+                auth.client, auth.workflow_id, Extension(end_date="2000-01-01")
+            )
+        with pytest.raises(DecisionConflict, match="below"):
+            await auth_client.extend(auth.client, auth.workflow_id, Extension(approved=1))
+        with pytest.raises(DecisionInvalid):
+            await auth_client.extend(auth.client, auth.workflow_id, Extension())
+
+    store = run_auth(wf, body)
+    assert store.tasks == {}
