@@ -13,6 +13,7 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from denialdesk.activities.authorizations import AuthorizationActivities
 from denialdesk.activities.claims import ClaimActivities, EnvelopeSettings
 from denialdesk.app.relay import run_relay
 from denialdesk.app.settings import Settings
@@ -42,7 +43,7 @@ async def run_worker(
     if activities is None and not registry.ACTIVITIES:
         # The store-backed activities need an engine and the outbox: built here, from settings.
         engine = make_engine(settings.db_url)
-        activities = claim_activities(settings, engine)
+        activities = claim_activities(settings, engine) + authorization_activities(engine)
     activities = list(registry.ACTIVITIES if activities is None else activities)
     try:
         await _run(settings, client, workflows, activities, relay_engine=engine)
@@ -55,6 +56,10 @@ def claim_activities(settings: Settings, engine) -> list[Callable]:
     outbox = settings.clearinghouse_outbox or settings.var_dir / "outbox"
     envelope = EnvelopeSettings(production=not settings.dev)
     return ClaimActivities(engine, outbox, envelope).activities()
+
+
+def authorization_activities(engine) -> list[Callable]:
+    return AuthorizationActivities(engine).activities()
 
 
 async def _run(

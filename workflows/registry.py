@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from denialdesk.workflows.authorization import AuthorizationWorkflow
 from denialdesk.workflows.claim import ClaimWorkflow
 
-WORKFLOWS: list[type] = [ClaimWorkflow]
+WORKFLOWS: list[type] = [ClaimWorkflow, AuthorizationWorkflow]
 ACTIVITIES: list[Callable] = []

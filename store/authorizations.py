@@ -1,0 +1,226 @@
+"""Authorizations: create, extend, the practice's scheduled visits, counts, what is expiring.
+
+Keyword-only functions over a session; the caller commits. `used` is recounted from the
+AuthorizationUse rows (never incremented), `scheduled` from the future visits not yet billed,
+so every count can be rebuilt from the rows at any time; the columns are a cache for lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, delete, select
+
+from denialdesk.domain import authorizations as rules
+from denialdesk.domain.codes.procedures import is_procedure_format, normalize_procedure
+from denialdesk.store.models import (
+    Authorization,
+    AuthorizationUse,
+    Coverage,
+    Patient,
+    Payer,
+    Practice,
+    ScheduledVisit,
+)
+
+MAX_CODES = 20
+MAX_VISITS = 1000
+
+
+class AuthorizationInputError(ValueError):
+    """Input the API answers with 422, naming the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Counts:
+    status: str
+    unit_type: str
+    approved: int
+    used: int
+    scheduled: int
+    remaining: int
+    end_date: date
+    notice_days: int
+    threshold: int
+    first_uncovered: date | None
+
+
+def create_authorization(
+    session: Session,
+    *,
+    practice: Practice,
+    coverage_id: int,
+    number: str,
+    codes: Sequence[str],
+    unit_type: str,
+    approved: int,
+    start_date: date,
+    end_date: date,
+) -> Authorization:
+    coverage = session.get(Coverage, coverage_id)
+    patient = session.get(Patient, coverage.patient_id) if coverage else None
+    if patient is None or patient.practice_id != practice.id:
+        raise AuthorizationInputError("coverage_id", "no such coverage in this practice")
+    number = number.strip()
+    if not number:
+        raise AuthorizationInputError("number", "must not be blank")
+    checked = _codes(codes)
+    if unit_type not in rules.UNIT_TYPES:
+        raise AuthorizationInputError("unit_type", "must be visits, units or days")
+    if approved <= 0:
+        raise AuthorizationInputError("approved", "must be greater than 0")
+    if start_date > end_date:
+        raise AuthorizationInputError("end_date", "must not be before start_date")
+    row = Authorization(
+        practice_id=practice.id,
+        coverage_id=coverage.id,
+        number=number,
+        codes=checked,
+        unit_type=unit_type,
+        approved=approved,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def extend_authorization(
+    session: Session,
+    *,
+    authorization: Authorization,
+    end_date: date | None,
+    approved: int | None,
+    today: date,
+) -> Authorization:
+    """Move the end date later and/or approve more units; never backwards (a payer shortens
+    an authorization by issuing a new one, and units already billed cannot be taken back)."""
+    if end_date is None and approved is None:
+        raise AuthorizationInputError("end_date", "end_date or approved is required")
+    if end_date is not None and end_date < authorization.end_date:
+        raise AuthorizationInputError("end_date", "must not be before the current end date")
+    if approved is not None and approved < authorization.approved:
+        raise AuthorizationInputError("approved", "must not be below the current approval")
+    if end_date is not None:
+        authorization.end_date = end_date
+        if authorization.status == "expired" and end_date >= today:
+            authorization.status = "active"
+    if approved is not None:
+        authorization.approved = approved
+    refresh_counts(session, authorization=authorization, today=today)
+    return authorization
+
+
+def set_scheduled(
+    session: Session, *, authorization: Authorization, dates: Iterable[date], today: date
+) -> Counts:
+    """Replace the authorization's scheduled visits with `dates` (duplicates collapse)."""
+    unique = sorted(set(dates))
+    if len(unique) > MAX_VISITS:
+        raise AuthorizationInputError("dates", f"at most {MAX_VISITS} visits")
+    session.exec(delete(ScheduledVisit).where(ScheduledVisit.authorization_id == authorization.id))
+    for visit in unique:
+        session.add(ScheduledVisit(authorization_id=authorization.id, visit_date=visit))
+    session.flush()
+    return refresh_counts(session, authorization=authorization, today=today)
+
+
+def counts(session: Session, *, authorization: Authorization, today: date) -> Counts:
+    used_rows = session.exec(
+        select(AuthorizationUse.service_date, AuthorizationUse.units).where(
+            AuthorizationUse.authorization_id == authorization.id,
+            col(AuthorizationUse.released).is_(False),
+        )
+    ).all()
+    used = sum(units for _, units in used_rows)
+    billed = {day for day, _ in used_rows}
+    visits = session.exec(
+        select(ScheduledVisit.visit_date).where(ScheduledVisit.authorization_id == authorization.id)
+    ).all()
+    # A visit already on a submitted claim is counted in `used`, not again as scheduled.
+    future = [v for v in visits if v >= today and v not in billed]
+    practice = session.get(Practice, authorization.practice_id)
+    coverage = session.get(Coverage, authorization.coverage_id)
+    payer = session.get(Payer, coverage.payer_id) if coverage else None
+    return Counts(
+        status=authorization.status,
+        unit_type=authorization.unit_type,
+        approved=authorization.approved,
+        used=used,
+        scheduled=len(future),
+        remaining=rules.remaining(authorization.approved, used, len(future)),
+        end_date=authorization.end_date,
+        notice_days=rules.notice_days(practice.renewal_notice_days, payer.rules if payer else {}),
+        threshold=practice.renewal_threshold,
+        first_uncovered=rules.first_uncovered(
+            future,
+            today=today,
+            capacity=authorization.approved - used,
+            end_date=authorization.end_date,
+        ),
+    )
+
+
+def refresh_counts(session: Session, *, authorization: Authorization, today: date) -> Counts:
+    """Recount and store used/scheduled on the row (what lists and GET show)."""
+    found = counts(session, authorization=authorization, today=today)
+    authorization.used, authorization.scheduled = found.used, found.scheduled
+    session.add(authorization)
+    session.flush()
+    return found
+
+
+@dataclass(frozen=True)
+class Expiring:
+    authorization_id: int
+    number: str
+    practice: str
+    end_date: date
+    remaining: int
+    unit_type: str
+    status: str
+
+
+def expiring(
+    session: Session,
+    *,
+    within_days: int,
+    today: date,
+    practice_ids: Sequence[int] | None = None,
+) -> list[Expiring]:
+    """Active authorizations ending within `within_days` of today, or already past their end
+    but not yet marked (the workflow may be behind), soonest first."""
+    query = (
+        select(Authorization, Practice.slug)
+        .join(Practice, Practice.id == Authorization.practice_id)
+        .where(Authorization.status == "active")
+        .where(Authorization.end_date <= today + timedelta(days=within_days))
+        .order_by(Authorization.end_date, Authorization.id)
+    )
+    if practice_ids is not None:
+        query = query.where(col(Authorization.practice_id).in_(list(practice_ids)))
+    return [
+        Expiring(row.id, row.number, slug, row.end_date, row.remaining, row.unit_type, row.status)
+        for row, slug in session.exec(query)
+    ]
+
+
+def _codes(codes: Sequence[str]) -> list[str]:
+    if not codes:
+        raise AuthorizationInputError("codes", "at least one procedure code is required")
+    if len(codes) > MAX_CODES:
+        raise AuthorizationInputError("codes", f"at most {MAX_CODES} codes")
+    checked = []
+    for index, code in enumerate(codes):
+        if not is_procedure_format(code):
+            raise AuthorizationInputError(f"codes[{index}]", "not a CPT or HCPCS code")
+        checked.append(normalize_procedure(code))
+    return list(dict.fromkeys(checked))
