@@ -54,6 +54,21 @@ def _parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export-837", help="print the 837P sent (or to send) for a claim")
     export.add_argument("claim_id", type=int, metavar="CLAIM_ID")
+
+    auths = sub.add_parser("authorizations", help="authorizations: what needs renewing")
+    auths_sub = auths.add_subparsers(dest="auth_command", required=True, metavar="ACTION")
+    soon = auths_sub.add_parser("expiring", help="active authorizations ending within N days")
+    soon.add_argument("--days", type=int, required=True, metavar="N")
+    soon.add_argument("--practice", metavar="SLUG", help="only this practice")
+    soon.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    schedule = sub.add_parser("schedule", help="the practices' scheduled visits")
+    schedule_sub = schedule.add_subparsers(dest="schedule_command", required=True, metavar="ACTION")
+    load = schedule_sub.add_parser(
+        "import", help="replace scheduled visits from a CSV (all or nothing)"
+    )
+    load.add_argument("file", metavar="FILE.csv")
+    load.add_argument("--practice", required=True, metavar="SLUG")
     return parser
 
 
@@ -83,6 +98,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "import-835":
             return exchange_cli.import_835(settings, args.files, as_json=args.json)
         return exchange_cli.export_837(settings, args.claim_id)
+    if args.command in ("authorizations", "schedule"):
+        from denialdesk.app import auth_cli
+
+        if args.command == "authorizations":
+            return auth_cli.expiring(
+                settings, days=args.days, practice=args.practice, as_json=args.json
+            )
+        return auth_cli.import_schedule(settings, args.file, practice=args.practice)
     if args.command == "user":
         password = sys.stdin.readline().rstrip("\r\n")
         return commands.create_user(

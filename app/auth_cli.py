@@ -1,0 +1,176 @@
+"""`denialdesk authorizations expiring` and `denialdesk schedule import`.
+
+The CLI acts for the billing company, so it sees every practice. Output names authorization
+numbers, practices, dates and counts: never a patient. The schedule import is all or nothing:
+every row is checked first, and any bad row prints `FILE: row N: reason` and stores nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import sys
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from sqlmodel import Session, select
+
+from denialdesk.app.cli import CLIError
+from denialdesk.app.settings import Settings, SettingsError
+from denialdesk.app.temporal import TemporalUnreachable, connect
+from denialdesk.store import authorizations as store_auth
+from denialdesk.store.db import make_engine, session_scope
+from denialdesk.store.migrate import upgrade
+from denialdesk.store.models import Authorization, Practice
+from denialdesk.workflows import auth_client
+from denialdesk.workflows.auth_contracts import auth_workflow_id
+
+MAX_ROWS = 50_000
+
+
+def expiring(
+    settings: Settings,
+    *,
+    days: int,
+    practice: str | None,
+    as_json: bool,
+    today: date | None = None,
+    out: TextIO | None = None,
+) -> int:
+    out = out or sys.stdout
+    if days < 0:
+        raise CLIError("--days must be 0 or more")
+    today = today or datetime.now(UTC).date()
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        ids = None if practice is None else [_practice(session, practice).id]
+        rows = store_auth.expiring(session, within_days=days, today=today, practice_ids=ids)
+    engine.dispose()
+    if as_json:
+        items = [
+            {
+                "id": r.authorization_id,
+                "number": r.number,
+                "practice": r.practice,
+                "end_date": r.end_date.isoformat(),
+                "remaining": r.remaining,
+                "unit_type": r.unit_type,
+            }
+            for r in rows
+        ]
+        print(json.dumps({"items": items}, indent=2), file=out)
+        return 0
+    if not rows:
+        print(f"no authorization ends by {(today + timedelta(days=days)).isoformat()}", file=out)
+        return 0
+    print(f"{'number':<20} {'practice':<24} {'end date':<10}  remaining", file=out)
+    for r in rows:
+        left = f"{r.remaining} {r.unit_type}"
+        print(f"{r.number:<20} {r.practice:<24} {r.end_date.isoformat():<10}  {left}", file=out)
+    return 0
+
+
+def import_schedule(
+    settings: Settings,
+    path: str,
+    *,
+    practice: str,
+    today: date | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    today = today or datetime.now(UTC).date()
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        slug = _practice(session, practice).slug
+        try:
+            visits = read_schedule(session, Path(path), practice_slug=slug)
+        except ScheduleError as exc:
+            raise CLIError(str(exc)) from None
+        for authorization_id, dates in visits.items():
+            authorization = session.get(Authorization, authorization_id)
+            store_auth.set_scheduled(session, authorization=authorization, dates=dates, today=today)
+        told = [auth_workflow_id(slug, authorization_id) for authorization_id in visits]
+        total = sum(len(set(d)) for d in visits.values())
+    engine.dispose()
+    print(f"{path}: {total} visits under {len(told)} authorizations", file=out)
+    _tell(settings, told, err)
+    return 0
+
+
+class ScheduleError(ValueError):
+    """A bad schedule file; the message is `FILE: row N: reason`."""
+
+
+def read_schedule(session: Session, path: Path, *, practice_slug: str) -> dict[int, list[date]]:
+    """Every row checked before anything is stored: authorization ids and their visit dates."""
+    practice = _practice(session, practice_slug)
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise ScheduleError(f"{path}: cannot read: {exc.strerror}") from None
+    visits: dict[int, list[date]] = defaultdict(list)
+    with handle:
+        reader = csv.DictReader(handle)
+        columns = set(reader.fieldnames or [])
+        key = "authorization_id" if "authorization_id" in columns else "authorization_number"
+        if key not in columns or "visit_date" not in columns:
+            raise ScheduleError(
+                f"{path}: row 1: columns must be authorization_number (or authorization_id)"
+                " and visit_date"
+            )
+        for number, row in enumerate(reader, start=2):
+            if number > MAX_ROWS:
+                raise ScheduleError(f"{path}: row {number}: more than {MAX_ROWS} rows")
+            where = f"{path}: row {number}"
+            authorization = _authorization(session, practice, key, (row.get(key) or "").strip())
+            if authorization is None:
+                raise ScheduleError(f"{where}: no such authorization in {practice.slug}")
+            try:
+                visit = date.fromisoformat((row.get("visit_date") or "").strip())
+            except ValueError:
+                raise ScheduleError(f"{where}: visit_date must be YYYY-MM-DD") from None
+            visits[authorization.id].append(visit)
+    return dict(visits)
+
+
+def _authorization(session: Session, practice: Practice, key: str, value: str):
+    query = select(Authorization).where(Authorization.practice_id == practice.id)
+    if key == "authorization_id":
+        if not value.isdigit() or len(value) > 18:
+            return None
+        return session.exec(query.where(Authorization.id == int(value))).first()
+    # Numbers repeat across payers; the active one (latest ending) is the one visits draw on.
+    query = query.where(Authorization.number == value)
+    return session.exec(query.order_by(Authorization.status, Authorization.end_date.desc())).first()
+
+
+def _practice(session: Session, slug: str) -> Practice:
+    found = session.exec(select(Practice).where(Practice.slug == slug)).first()
+    if found is None:
+        raise CLIError(f"no practice {slug!r}")
+    return found
+
+
+def _tell(settings: Settings, workflow_ids: list[str], err: TextIO) -> None:
+    async def run() -> None:
+        client = await connect(settings)
+        for workflow_id in workflow_ids:
+            await auth_client.usage_changed(client, workflow_id)
+
+    if not workflow_ids:
+        return
+    try:
+        asyncio.run(run())
+    except Exception as exc:  # noqa: BLE001 (stored; each workflow recounts on its next timer)
+        known = isinstance(exc, SettingsError | TemporalUnreachable)
+        print(
+            f"note: schedule stored; workflows not told ({exc if known else type(exc).__name__})",
+            file=err,
+        )
