@@ -7,6 +7,7 @@ Data is stored and committed first; the workflow gets ids and counts only.
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -23,6 +24,7 @@ from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.store import authorizations as store_auth
 from denialdesk.store.models import Authorization, Practice
+from denialdesk.store.schedule_import import ScheduleError, read_schedule, store_schedule
 from denialdesk.workflows import auth_client
 from denialdesk.workflows import client as workflows
 from denialdesk.workflows.auth_contracts import Extension, auth_workflow_id
@@ -30,6 +32,7 @@ from denialdesk.workflows.auth_contracts import Extension, auth_workflow_id
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["authorizations"])
 Code = Annotated[str, Field(min_length=5, max_length=5)]
+MAX_SCHEDULE_BYTES = 2_000_000
 
 
 class AuthorizationCreate(BaseModel):
@@ -202,6 +205,48 @@ async def signal_usage(temporal, workflow_id: str) -> None:
         await auth_client.usage_changed(temporal, workflow_id)
     except Exception as exc:  # noqa: BLE001
         log.warning("%s: usage_changed not delivered: %s", workflow_id, type(exc).__name__)
+
+
+class ScheduleImported(BaseModel):
+    visits: int
+    authorization_ids: list[int]
+
+
+@router.post(
+    "/practices/{slug}/schedule",
+    response_model=ScheduleImported,
+    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+async def import_schedule(
+    slug: str, request: Request, session: SessionDep, principal: PrincipalDep, temporal: TemporalDep
+):
+    """The practice's schedule as CSV (authorization_number or authorization_id, visit_date):
+    all or nothing; each listed authorization's scheduled visits are replaced."""
+    raw = await request.body()
+    if len(raw) > MAX_SCHEDULE_BYTES:
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail="schedule too large")
+
+    def store() -> ScheduleImported:
+        practice = practice_for(session, principal, slug, Action.WRITE_CLAIMS)
+        try:
+            text = raw.decode("utf-8-sig")
+            visits = read_schedule(session, io.StringIO(text, newline=""), practice=practice)
+        except UnicodeDecodeError:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT, detail="body: not UTF-8 text"
+            ) from None
+        except ScheduleError as exc:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT, detail=f"body: {exc}"
+            ) from None
+        total = store_schedule(session, visits, today=today())
+        session.commit()
+        return ScheduleImported(visits=total, authorization_ids=sorted(visits))
+
+    imported = await run_in_threadpool(store)
+    for authorization_id in imported.authorization_ids:
+        await signal_usage(temporal, auth_workflow_id(slug, authorization_id))
+    return imported
 
 
 @router.get("/authorizations/{authorization_id}", response_model=AuthorizationPublic)

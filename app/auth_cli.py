@@ -8,10 +8,8 @@ every row is checked first, and any bad row prints `FILE: row N: reason` and sto
 from __future__ import annotations
 
 import asyncio
-import csv
 import json
 import sys
-from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -24,11 +22,10 @@ from denialdesk.app.temporal import TemporalUnreachable, connect
 from denialdesk.store import authorizations as store_auth
 from denialdesk.store.db import make_engine, session_scope
 from denialdesk.store.migrate import upgrade
-from denialdesk.store.models import Authorization, Practice
+from denialdesk.store.models import Practice
+from denialdesk.store.schedule_import import ScheduleError, read_schedule, store_schedule
 from denialdesk.workflows import auth_client
 from denialdesk.workflows.auth_contracts import auth_workflow_id
-
-MAX_ROWS = 50_000
 
 
 def expiring(
@@ -88,67 +85,21 @@ def import_schedule(
     engine = make_engine(settings.db_url)
     upgrade(engine)
     with session_scope(engine) as session:
-        slug = _practice(session, practice).slug
+        found = _practice(session, practice)
         try:
-            visits = read_schedule(session, Path(path), practice_slug=slug)
-        except ScheduleError as exc:
-            raise CLIError(str(exc)) from None
-        for authorization_id, dates in visits.items():
-            authorization = session.get(Authorization, authorization_id)
-            store_auth.set_scheduled(session, authorization=authorization, dates=dates, today=today)
-        told = [auth_workflow_id(slug, authorization_id) for authorization_id in visits]
-        total = sum(len(set(d)) for d in visits.values())
+            with Path(path).open(newline="", encoding="utf-8-sig") as handle:
+                visits = read_schedule(session, handle, practice=found)
+        except OSError as exc:
+            raise CLIError(f"{path}: cannot read: {exc.strerror}") from None
+        except (ScheduleError, UnicodeDecodeError) as exc:
+            reason = exc if isinstance(exc, ScheduleError) else "not UTF-8 text"
+            raise CLIError(f"{path}: {reason}") from None
+        total = store_schedule(session, visits, today=today)
+        told = [auth_workflow_id(found.slug, authorization_id) for authorization_id in visits]
     engine.dispose()
     print(f"{path}: {total} visits under {len(told)} authorizations", file=out)
     _tell(settings, told, err)
     return 0
-
-
-class ScheduleError(ValueError):
-    """A bad schedule file; the message is `FILE: row N: reason`."""
-
-
-def read_schedule(session: Session, path: Path, *, practice_slug: str) -> dict[int, list[date]]:
-    """Every row checked before anything is stored: authorization ids and their visit dates."""
-    practice = _practice(session, practice_slug)
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise ScheduleError(f"{path}: cannot read: {exc.strerror}") from None
-    visits: dict[int, list[date]] = defaultdict(list)
-    with handle:
-        reader = csv.DictReader(handle)
-        columns = set(reader.fieldnames or [])
-        key = "authorization_id" if "authorization_id" in columns else "authorization_number"
-        if key not in columns or "visit_date" not in columns:
-            raise ScheduleError(
-                f"{path}: row 1: columns must be authorization_number (or authorization_id)"
-                " and visit_date"
-            )
-        for number, row in enumerate(reader, start=2):
-            if number > MAX_ROWS:
-                raise ScheduleError(f"{path}: row {number}: more than {MAX_ROWS} rows")
-            where = f"{path}: row {number}"
-            authorization = _authorization(session, practice, key, (row.get(key) or "").strip())
-            if authorization is None:
-                raise ScheduleError(f"{where}: no such authorization in {practice.slug}")
-            try:
-                visit = date.fromisoformat((row.get("visit_date") or "").strip())
-            except ValueError:
-                raise ScheduleError(f"{where}: visit_date must be YYYY-MM-DD") from None
-            visits[authorization.id].append(visit)
-    return dict(visits)
-
-
-def _authorization(session: Session, practice: Practice, key: str, value: str):
-    query = select(Authorization).where(Authorization.practice_id == practice.id)
-    if key == "authorization_id":
-        if not value.isdigit() or len(value) > 18:
-            return None
-        return session.exec(query.where(Authorization.id == int(value))).first()
-    # Numbers repeat across payers; the active one (latest ending) is the one visits draw on.
-    query = query.where(Authorization.number == value)
-    return session.exec(query.order_by(Authorization.status, Authorization.end_date.desc())).first()
 
 
 def _practice(session: Session, slug: str) -> Practice:

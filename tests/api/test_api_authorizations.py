@@ -147,3 +147,36 @@ def test_scheduled_visits_replace_the_set_and_signal_the_workflow(desk: Desk):
     assert got["scheduled"] == 7 and "patient" not in str(got)
     bad = desk.call("PUT", path, "specialist", json={"dates": ["someday"]})
     assert bad.status_code == 422
+
+
+def _post_csv(desk: Desk, path: str, who: str, text: str):
+    headers = {"Authorization": f"Bearer {desk.tokens[who]}", "Content-Type": "text/csv"}
+    return desk.client.post(f"/api/v1{path}", content=text, headers=headers)
+
+
+def test_schedule_csv_import_is_all_or_nothing(desk: Desk):
+    first = _create(desk).json()["id"]
+    second = _create(desk, number="B-9").json()["id"]
+    slug = desk.home.practice.slug
+    visits = [(TODAY + k * DAY).isoformat() for k in (1, 2, 3)]
+    csv = "authorization_number,visit_date\n" + "".join(f"A-123,{v}\n" for v in visits)
+    csv += f"B-9,{visits[0]}\n"
+    path = f"/practices/{slug}/schedule"
+    response = _post_csv(desk, path, "integration", csv)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"visits": 4, "authorization_ids": [first, second]}
+    assert sorted(w for w, *_ in desk.temporal.signals) == [
+        f"auth-{slug}-{first}",
+        f"auth-{slug}-{second}",
+    ]
+    got = desk.call("GET", f"/authorizations/{first}", "integration").json()
+    assert (got["scheduled"], got["remaining"]) == (3, 3)
+
+    bad = csv + "NOPE-1,2030-01-01\n"
+    refused = _post_csv(desk, path, "specialist", bad)
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == f"body: row 6: no such authorization in {slug}"
+    replace = f"authorization_id,visit_date\n{first},{visits[2]}\n{first},someday\n"
+    assert _post_csv(desk, path, "specialist", replace).status_code == 422
+    assert desk.call("GET", f"/authorizations/{first}", "integration").json()["scheduled"] == 3
+    assert _post_csv(desk, path, "outsider", csv).status_code == 404
