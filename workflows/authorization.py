@@ -114,7 +114,10 @@ class AuthorizationWorkflow:
                     lambda: bool(self._inbox) or self._time_to_continue(), timeout=wake
                 )
             except TimeoutError:
-                continue  # a deadline came: act on it at the top of the loop
+                # A deadline came. Days have passed: visits went by, claims may have used
+                # units; act on today's counts, at the top of the loop.
+                await self._refresh()
+                continue
             if self._inbox:
                 self._inbox.pop(0)
                 await self._refresh()  # an extension and a usage change both mean: re-read
