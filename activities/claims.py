@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -26,6 +27,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from denialdesk.activities.payments import apply_claim_payment
+from denialdesk.activities.task_clock import TaskClockActivities
+from denialdesk.domain.deadlines import timely_filing_deadline
 from denialdesk.domain.scrubber import Finding, scrub
 from denialdesk.domain.x12.claim_out import ClaimOutError, Envelope, Transaction, write_837p
 from denialdesk.store import claims as store_claims
@@ -66,7 +69,7 @@ def data_error(message: str) -> ApplicationError:
     return ApplicationError(message, type=DATA_ERROR, non_retryable=True)
 
 
-class ClaimActivities:
+class ClaimActivities(TaskClockActivities):
     def __init__(
         self, engine: Engine, outbox_dir: Path, envelope: EnvelopeSettings | None = None
     ) -> None:
@@ -82,6 +85,7 @@ class ClaimActivities:
             self.open_task,
             self.close_task,
             self.apply_payment,
+            *self.task_clock_activities(),
         ]
 
     @activity.defn(name=contracts.SCRUB_CLAIM)
@@ -102,6 +106,11 @@ class ClaimActivities:
                 warnings=sum(1 for f in findings if not f.blocking),
                 authorization_problem=_authorization_problem(findings),
                 finding_codes=[f.code for f in findings],
+                timely_filing_on=timely_filing_deadline(
+                    claim_input.claim.first_service_date, claim_input.payer
+                ).isoformat(),
+                processing_days=claim_input.payer.processing_days,
+                charge=str(claim_input.claim.total_charge.quantize(Decimal("0.01"))),
             )
             detail = {
                 "version": request.version,

@@ -8,7 +8,7 @@ unless the task became a different kind of work, which someone else may be bette
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -53,11 +53,15 @@ def upsert_task(session: Session, spec: TaskSpecLike) -> Task:
         claim = session.get(Claim, spec.claim_id)
         if claim is None:
             raise LookupError(f"claim {spec.claim_id} not found")
+        sla_due_at = getattr(spec, "sla_due_at", None)
         task = Task(
             key=spec.key,
             workflow_id=spec.workflow_id,
             practice_id=claim.practice_id,
             claim_id=claim.id,
+            # Set once: later the workflow restarts the SLA through the task clock (a re-upsert
+            # for a reminder or reroute must not undo that).
+            sla_due_at=datetime.fromisoformat(sla_due_at) if sla_due_at else None,
             **values,
         )
         task.queue_id = _queue_for(session, task, detail.get("queue_id"))

@@ -10,6 +10,7 @@ which is why continue-as-new carries nothing else.
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -55,7 +56,7 @@ class ClaimWorkflow(ClaimSteps):
 
     @workflow.signal(name=TASK_CHANGED_SIGNAL)
     def task_changed(self, change: TaskChange) -> None:
-        # Kept for the SLA, idle and pend timers of later issues; nothing acts on it yet.
+        # The loop restarts the SLA, idle and pend timers from it (claim_clock.py).
         self._task_changes.append(change)
 
     @workflow.update(name=CORRECT_UPDATE)
@@ -89,7 +90,18 @@ class ClaimWorkflow(ClaimSteps):
         # A closed claim keeps listening: a reversal may reopen it, and a workflow that had
         # ended would be restarted from scratch by the relay's signal_with_start.
         while True:
-            await workflow.wait_condition(lambda: bool(self._inbox) or self._time_to_continue())
+            clock = self._clock_on()  # False while replaying a history from before the clock
+            timeout = self._clock_timeout() if clock else None
+            if timeout is not None and timeout <= timedelta(0):
+                await self._tick()
+                continue
+            try:
+                await workflow.wait_condition(lambda on=clock: self._ready(on), timeout=timeout)
+            except TimeoutError:
+                continue  # a timer is due: the next turn acts on it
+            if clock and self._task_changes:
+                await self._task_change(self._task_changes.pop(0))
+                continue
             if self._inbox:
                 kind, item = self._inbox.pop(0)
                 await self._handle(kind, item)
@@ -99,6 +111,11 @@ class ClaimWorkflow(ClaimSteps):
             await workflow.wait_condition(workflow.all_handlers_finished)
             if not self._inbox:
                 workflow.continue_as_new(dataclasses.replace(start, state=self._state))
+
+    def _ready(self, clock: bool) -> bool:
+        # Task changes wake the loop only with the clock: without it nothing would take them.
+        changed = clock and bool(self._task_changes)
+        return bool(self._inbox) or changed or self._time_to_continue()
 
     def _time_to_continue(self) -> bool:
         every = self._state.continue_as_new_every

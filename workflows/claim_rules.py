@@ -29,6 +29,8 @@ ACTIONS_BY_TASK_KIND: dict[str, frozenset[str]] = {
     "obtain_authorization": frozenset({"write_off", "reroute"}),
     "send_appeal": frozenset({"sent", "reroute"}),
     "reopening": frozenset({"sent", "reroute"}),
+    # The payer was asked about a silent claim (sent), or it is past saving.
+    "payer_follow_up": frozenset({"sent", "write_off", "reroute"}),
 }
 
 # PATCH /claims/{id} is accepted only while one of these tasks is open (SPEC 5).

@@ -9,55 +9,34 @@ same row again rather than a second one.
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
-from typing import Any
+from datetime import date
+from decimal import Decimal
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
+from denialdesk.domain.priority import priority
+from denialdesk.workflows.claim_clock import WAITING_ON_PAYER, ClaimClock
 from denialdesk.workflows.contracts import (
     APPLY_PAYMENT,
-    CLOSE_TASK,
-    OPEN_TASK,
-    RECORD_STATUS,
     SCRUB_CLAIM,
     SUBMIT_CLAIM,
-    ClaimState,
     Correction,
     Decision,
-    OpenTask,
     PaymentOutcome,
     PaymentRequest,
     ScrubOutcome,
     ScrubRequest,
-    StatusChange,
     SubmitOutcome,
     SubmitRequest,
-    TaskClose,
     TaskSpec,
-    task_key,
 )
 
-ACTIVITY_TIMEOUT = timedelta(seconds=30)
-# Store and clearinghouse hiccups heal by retrying (forever, backing off to a minute); a
-# "DataError" means the stored data itself is wrong, and retrying cannot fix that.
-ACTIVITY_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=["DataError"],
-)
-
-CLOSED_STATUSES = frozenset({"paid", "written_off", "patient_responsibility", "voided"})
 # Statuses in which a person has to work the claim (a work_denial task is open).
 NEEDS_WORK_STATUSES = frozenset({"denied", "partially_paid"})
 FREQUENCY_BY_METHOD = {"replacement_7": "7", "new_claim": "1"}
 
 
-class ClaimSteps:
-    _claim_id: int
-    _state: ClaimState
-
+class ClaimSteps(ClaimClock):
     # --- scrub and submit ---------------------------------------------------------------------
 
     async def _scrub_then_submit(self) -> None:
@@ -65,6 +44,12 @@ class ClaimSteps:
         outcome: ScrubOutcome = await self._call(
             SCRUB_CLAIM, ScrubRequest(self._claim_id, state.version, self._today()), ScrubOutcome
         )
+        state.processing_days, state.charge = outcome.processing_days, outcome.charge
+        if state.submitted_version is None:
+            # Not yet with the payer: timely filing is the deadline. After a denial the
+            # denial's own deadline (corrected claim, reopening) stays in force.
+            on = outcome.timely_filing_on
+            self._set_deadline(on, "timely_filing" if on else None)
         if outcome.blocking:
             codes = ", ".join(outcome.finding_codes) or "see the claim"
             await self._hold(
@@ -84,9 +69,27 @@ class ClaimSteps:
             await self._submit(outcome.warnings)
 
     async def _hold(self, reason: str, task_kind: str, detail: str, task_detail: dict) -> None:
+        state = self._state
         await self._set_status("on_hold", "on_hold", detail, hold_reason=reason)
+        due = state.deadline_on
+        ranked = priority(
+            amount=Decimal(state.charge or "0"),
+            category=None,
+            deadline=date.fromisoformat(due) if due else None,
+            today=workflow.now().date(),
+        )
         await self._open_task(
-            TaskSpec(key="", workflow_id="", claim_id=0, kind=task_kind, detail=task_detail)
+            TaskSpec(
+                key="",
+                workflow_id="",
+                claim_id=0,
+                kind=task_kind,
+                amount=state.charge,
+                due_at=due,
+                priority=ranked.score,
+                priority_reason=ranked.reason,
+                detail=task_detail,
+            )
         )
 
     async def _submit(self, warnings: int) -> None:
@@ -99,6 +102,7 @@ class ClaimSteps:
         )
         status = "submitted" if state.submitted_version is None else "resubmitted"
         state.submitted_version = version
+        self._wait_for_payer()
         await self._set_status(
             status,
             status,
@@ -129,10 +133,13 @@ class ClaimSteps:
         await self._close_task("cancelled")  # whatever was open, the payer has moved on
         state.last_result = outcome.result
         if outcome.result == "paid":
+            self._stop_clock()
             await self._set_status("paid", "paid", f"claim payment {claim_payment_id}: paid")
             return
         state.resubmit_method = outcome.resubmit_method
         state.max_appeal_level = outcome.max_appeal_level
+        state.follow_up_on = None  # the payer answered
+        self._set_deadline(outcome.due_at, outcome.deadline_kind)
         await self._set_status(
             outcome.result,
             outcome.result,
@@ -145,6 +152,12 @@ class ClaimSteps:
         reversed_id = outcome.reverses_payment_id
         restored = self._state.status_before_payment.get(reversed_id or -1, "submitted")
         needs_work = restored in NEEDS_WORK_STATUSES
+        if restored in WAITING_ON_PAYER:
+            self._wait_for_payer()
+        elif not needs_work:
+            self._stop_clock()
+        elif outcome.due_at:
+            self._set_deadline(outcome.due_at, outcome.deadline_kind)
         if not needs_work:
             # Back with the payer, or closed: the task the reversed payment opened is moot.
             await self._close_task("cancelled")
@@ -173,6 +186,7 @@ class ClaimSteps:
             priority=outcome.priority,
             priority_reason=outcome.priority_reason,
             detail={
+                **outcome.task_detail,
                 "claim_payment_id": claim_payment_id,
                 "appealable": outcome.appealable,
                 "deadline_kind": outcome.deadline_kind,
@@ -212,6 +226,10 @@ class ClaimSteps:
             return
         denial_spec = state.open_task_spec
         await self._close_task("done")
+        if action in ("write_off", "bill_patient"):
+            self._stop_clock()
+        elif action == "sent":
+            self._wait_for_payer()  # an appeal, reopening or follow-up went to the payer
         if action == "write_off":
             await self._set_status(
                 "written_off", "written_off", f"reason: {decision.reason}", user_id=user
@@ -228,6 +246,8 @@ class ClaimSteps:
             await self._set_status(
                 "appealed", "appealed", f"level {state.appeal_level} appeal sent", user_id=user
             )
+        elif action == "sent" and task.kind == "payer_follow_up":
+            await self._event("followed_up", "asked the payer about the claim", user)
         elif action == "sent":  # a reopening request went to the payer
             state.submitted_version = state.version
             await self._set_status(
@@ -280,81 +300,3 @@ class ClaimSteps:
         # A reroute moved the denial, not its successor: the new kind is routed afresh.
         carried = {k: v for k, v in base.detail.items() if k != "queue_id"}
         return dataclasses.replace(base, kind=kind, detail={**carried, **detail})
-
-    # --- the store: tasks and events ----------------------------------------------------------
-
-    async def _open_task(self, spec: TaskSpec) -> None:
-        # One open task per claim: whatever is still open is closed before the next opens.
-        await self._close_task("cancelled")
-        self._state.task_seq += 1
-        wid = workflow.info().workflow_id
-        spec = dataclasses.replace(
-            spec,
-            key=task_key(wid, self._state.task_seq),
-            workflow_id=wid,
-            claim_id=self._claim_id,
-        )
-        await self._upsert_task(spec)
-
-    async def _upsert_task(self, spec: TaskSpec) -> None:
-        task_id: int = await self._call(OPEN_TASK, spec, int)
-        self._state.open_task = OpenTask(key=spec.key, task_id=task_id, kind=spec.kind)
-        self._state.open_task_spec = spec
-
-    async def _close_task(self, status: str) -> None:
-        task = self._state.open_task
-        if task is None:
-            return
-        self._state.open_task = None
-        self._state.open_task_spec = None
-        await self._call(CLOSE_TASK, TaskClose(key=task.key, status=status))
-
-    async def _set_status(
-        self,
-        status: str,
-        event_kind: str,
-        detail: str,
-        *,
-        hold_reason: str | None = None,
-        user_id: int | None = None,
-    ) -> None:
-        state = self._state
-        state.status, state.hold_reason = status, hold_reason
-        state.event_seq += 1
-        await self._call(
-            RECORD_STATUS,
-            StatusChange(
-                claim_id=self._claim_id,
-                status=status,
-                hold_reason=hold_reason,
-                event_kind=event_kind,
-                detail=detail,
-                key=f"{workflow.info().workflow_id}:e{state.event_seq}",
-                closed=status in CLOSED_STATUSES,
-                user_id=user_id,
-            ),
-        )
-
-    async def _event(self, kind: str, detail: str, user_id: int | None = None) -> None:
-        """A timeline event that leaves the status as it is."""
-        state = self._state
-        await self._set_status(
-            state.status, kind, detail, hold_reason=state.hold_reason, user_id=user_id
-        )
-
-    # --- plumbing -----------------------------------------------------------------------------
-
-    @staticmethod
-    def _today() -> str:
-        # The business day the workflow acts on: workflow time, so replays see the same day.
-        return workflow.now().date().isoformat()
-
-    @staticmethod
-    async def _call(name: str, arg: Any, result_type: type | None = None) -> Any:
-        return await workflow.execute_activity(
-            name,
-            arg,
-            result_type=result_type,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-        )

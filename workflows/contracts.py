@@ -29,6 +29,12 @@ RECORD_STATUS = "record_status"
 OPEN_TASK = "open_task"
 CLOSE_TASK = "close_task"
 APPLY_PAYMENT = "apply_payment"
+# The task clock (activities/task_clock.py): read a task's assignment and pend state, and the
+# writes its timers make. Added with the "claim-clock" patch of ClaimWorkflow.
+TASK_CLOCK = "task_clock"  # TaskClockRequest -> TaskClockFacts
+ESCALATE_TASK = "escalate_task"  # TaskEscalation -> None
+RETURN_TASK = "return_pended_task"  # TaskClockRequest -> bool (returned now)
+RELEASE_TASK = "release_idle_task"  # TaskRelease -> bool (released now)
 
 # Decision actions on tasks (SPEC section 5, plus `sent` for send_appeal and reopening tasks:
 # the specialist confirms the appeal or reopening request went to the payer).
@@ -54,6 +60,12 @@ class OpenTask:
     key: str
     task_id: int
     kind: str
+    # The task clock (ISO datetimes, or an ISO date for the pend), restarted by task changes.
+    sla_due_at: str | None = None
+    escalated: bool = False
+    pended_until: str | None = None
+    assigned_at: str | None = None
+    idle_due_at: str | None = None
 
 
 @dataclass
@@ -81,6 +93,16 @@ class ClaimState:
     # Inputs handled per run before continuing as new; 0 leaves it to Temporal's suggestion.
     # Tests set it low to force continue-as-new.
     continue_as_new_every: int = 0
+    # The deadline clock (issue 6). Business dates as ISO strings, computed by activities.
+    deadline_on: str | None = None  # the hard deadline in force
+    deadline_kind: str | None = None  # timely_filing | corrected_claim | reopening | appeal
+    # Reminders already given for deadline_on, as days before it; 0 means "passed" was said.
+    reminders_done: list[int] = field(default_factory=list)
+    reminder_days: list[int] = field(default_factory=lambda: [14, 3])  # configurable per claim
+    follow_up_on: str | None = None  # the payer is silent past this day: payer_follow_up
+    processing_days: int = 0  # the payer's, from the scrub; 0: no follow-up timer
+    charge: str = "0.00"  # the claim's total charge: what a hold puts at stake
+    idle_release_days: int = 2  # an assignment untouched this long goes back to the queue
 
 
 @dataclass
@@ -136,6 +158,11 @@ class ScrubOutcome:
     # None, or why the claim waits for an authorization: required | missing | expired | exhausted
     authorization_problem: str | None = None
     finding_codes: list[str] = field(default_factory=list)
+    # For the deadline clock (defaults keep older histories readable): the last day the claim
+    # may reach the payer, the payer's processing days and the claim's total charge.
+    timely_filing_on: str | None = None
+    processing_days: int = 0
+    charge: str = "0.00"
 
 
 @dataclass
@@ -177,6 +204,7 @@ class TaskSpec:
     priority: float = 0.0
     priority_reason: str = ""
     detail: dict = field(default_factory=dict)
+    sla_due_at: str | None = None  # ISO datetime: when the task escalates if untouched
 
 
 @dataclass
@@ -207,3 +235,34 @@ class PaymentOutcome:
     max_appeal_level: int
     # For a reversal: the claim payment it reverses (matched by the activity), else None.
     reverses_payment_id: int | None = None
+    # Merged into the work_denial task's detail (e.g. where an authorization request lives).
+    task_detail: dict = field(default_factory=dict)
+
+
+@dataclass
+class TaskClockRequest:
+    key: str
+    sla_due_at: str | None = None  # written on the row: the restarted SLA
+
+
+@dataclass
+class TaskClockFacts:
+    """What people did to a task (store/tasks.py writes it; the workflow reads it on a signal)."""
+
+    status: str  # open | pended | done | cancelled | missing
+    assignee_id: int | None = None
+    assigned_at: str | None = None  # ISO datetime
+    pended_until: str | None = None  # ISO date
+
+
+@dataclass
+class TaskEscalation:
+    key: str
+    priority: float
+    priority_reason: str
+
+
+@dataclass
+class TaskRelease:
+    key: str
+    assigned_at: str  # only this assignment is released; a newer one stays

@@ -7,11 +7,11 @@ to show the decorated names and the retry-stable event key work there too.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from claim_data import TODAY, line, new_claim, world
+from claim_data import DOS, TODAY, line, new_claim, world
 from sqlmodel import func, select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
@@ -49,7 +49,15 @@ def events(engine, claim_id: int) -> list[ClaimEvent]:
 def test_a_clean_claim_scrubs_clean_and_says_so_in_its_timeline(engine, acts):
     _, claim = make(engine)
     outcome = scrub(acts, claim.id)
-    assert outcome == contracts.ScrubOutcome(blocking=0, warnings=0, finding_codes=[])
+    # The deadline clock's inputs: timely filing from the date of service, the payer's days.
+    assert outcome == contracts.ScrubOutcome(
+        blocking=0,
+        warnings=0,
+        finding_codes=[],
+        timely_filing_on=(DOS + timedelta(days=365)).isoformat(),
+        processing_days=30,
+        charge="150.00",
+    )
     (event,) = events(engine, claim.id)
     assert event.kind == "scrubbed"
     assert json.loads(event.detail)["findings"] == []

@@ -20,6 +20,10 @@ def test_the_worker_gets_every_claim_activity_by_its_contract_name(tmp_path, eng
         contracts.OPEN_TASK,
         contracts.CLOSE_TASK,
         contracts.APPLY_PAYMENT,
+        contracts.TASK_CLOCK,
+        contracts.ESCALATE_TASK,
+        contracts.RETURN_TASK,
+        contracts.RELEASE_TASK,
     }
     owner = found[0].__self__
     assert owner.outbox_dir == tmp_path / "var" / "outbox"

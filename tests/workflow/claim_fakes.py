@@ -24,11 +24,16 @@ from denialdesk.workflows.claim import ClaimWorkflow
 from denialdesk.workflows.contracts import (
     APPLY_PAYMENT,
     CLOSE_TASK,
+    ESCALATE_TASK,
     OPEN_TASK,
     RECORD_STATUS,
+    RELEASE_TASK,
+    RETURN_TASK,
     SCRUB_CLAIM,
     STATE_QUERY,
     SUBMIT_CLAIM,
+    TASK_CHANGED_SIGNAL,
+    TASK_CLOCK,
     ClaimStart,
     ClaimState,
     Correction,
@@ -40,7 +45,12 @@ from denialdesk.workflows.contracts import (
     StatusChange,
     SubmitOutcome,
     SubmitRequest,
+    TaskChange,
+    TaskClockFacts,
+    TaskClockRequest,
     TaskClose,
+    TaskEscalation,
+    TaskRelease,
     TaskSpec,
 )
 
@@ -87,8 +97,14 @@ def outcome(
 class TaskRow:
     id: int
     spec: TaskSpec
-    status: str = "open"
+    status: str = "open"  # open | pended | done | cancelled
     upserts: int = 1
+    # What people did (store/tasks.py) and the task clock wrote (store/task_clock.py).
+    assignee_id: int | None = None
+    assigned_at: str | None = None
+    pended_until: str | None = None
+    escalated: bool = False
+    sla_due_at: str | None = None
 
 
 class FakeStore:
@@ -133,7 +149,7 @@ class FakeStore:
             others = [
                 key
                 for key, other in self.tasks.items()
-                if other.spec.workflow_id == spec.workflow_id and other.status == "open"
+                if other.spec.workflow_id == spec.workflow_id and other.status in ("open", "pended")
             ]
             if others:
                 self.violations.append(f"{spec.key} opened while {others} open")
@@ -146,12 +162,57 @@ class FakeStore:
             self._record(CLOSE_TASK, close)
             self.tasks[close.key].status = close.status
 
+        @activity.defn(name=TASK_CLOCK)
+        async def task_clock(request: TaskClockRequest) -> TaskClockFacts:
+            self._record(TASK_CLOCK, request)
+            row = self.tasks[request.key]
+            row.sla_due_at = request.sla_due_at
+            return TaskClockFacts(row.status, row.assignee_id, row.assigned_at, row.pended_until)
+
+        @activity.defn(name=ESCALATE_TASK)
+        async def escalate_task(escalation: TaskEscalation) -> None:
+            self._record(ESCALATE_TASK, escalation)
+            row = self.tasks[escalation.key]
+            row.escalated = True
+            row.spec = dataclasses.replace(
+                row.spec, priority=escalation.priority, priority_reason=escalation.priority_reason
+            )
+
+        @activity.defn(name=RETURN_TASK)
+        async def return_pended_task(request: TaskClockRequest) -> bool:
+            self._record(RETURN_TASK, request)
+            row = self.tasks[request.key]
+            if row.status != "pended":
+                return False
+            row.status, row.pended_until, row.sla_due_at = "open", None, request.sla_due_at
+            return True
+
+        @activity.defn(name=RELEASE_TASK)
+        async def release_idle_task(release: TaskRelease) -> bool:
+            self._record(RELEASE_TASK, release)
+            row = self.tasks[release.key]
+            if row.assignee_id is None or row.assigned_at != release.assigned_at:
+                return False
+            row.assignee_id = row.assigned_at = None
+            return True
+
         @activity.defn(name=APPLY_PAYMENT)
         async def apply_payment(request: PaymentRequest) -> PaymentOutcome:
             self._record(APPLY_PAYMENT, request)
             return self.payments[request.claim_payment_id]
 
-        return [scrub, submit, record_status, open_task, close_task, apply_payment]
+        return [
+            scrub,
+            submit,
+            record_status,
+            open_task,
+            close_task,
+            apply_payment,
+            task_clock,
+            escalate_task,
+            return_pended_task,
+            release_idle_task,
+        ]
 
     def _record(self, name: str, arg: Any) -> None:
         self.calls.append((name, arg))
@@ -164,6 +225,9 @@ class FakeStore:
 
     def event_kinds(self) -> list[str]:
         return [event.event_kind for event in self.events.values()]
+
+    def events_of(self, kind: str) -> list[StatusChange]:
+        return [event for event in self.events.values() if event.event_kind == kind]
 
     def open_tasks(self) -> list[TaskRow]:
         return [row for row in self.tasks.values() if row.status == "open"]
@@ -184,6 +248,7 @@ class ClaimDriver:
         self.task_queue = f"claims-{uuid.uuid4().hex[:8]}"
         self.workflow_id = ""
         self._task_versions: dict[int, int] = {}
+        self.env: Any = None  # the WorkflowEnvironment, set by the harness (for sleep)
 
     def worker(self) -> Worker:
         return Worker(
@@ -264,12 +329,38 @@ class ClaimDriver:
             self.client, PRACTICE, self.claim_id, claim_payment_id, self.task_queue
         )
 
+    async def sleep(self, days: float) -> None:
+        """Skip time on the test server: the claim's timers fire on the way."""
+        await self.env.sleep(timedelta(days=days))
+
+    async def today(self):
+        return (await self.env.get_current_time()).date()
+
+    def row(self) -> TaskRow:
+        [row] = [r for r in self.store.tasks.values() if r.status in ("open", "pended")]
+        return row
+
+    async def assign(self, user_id: int | None) -> None:
+        """What POST /tasks/{id}/assign does: write the row, then signal the workflow."""
+        row = self.row()
+        now = (await self.env.get_current_time()).isoformat() if user_id else None
+        row.assignee_id, row.assigned_at = user_id, now
+        await self.handle.signal(
+            TASK_CHANGED_SIGNAL, TaskChange(row.id, "assigned" if user_id else "released")
+        )
+
+    async def pend(self, until: str) -> None:
+        row = self.row()
+        row.status, row.pended_until = "pended", until
+        await self.handle.signal(TASK_CHANGED_SIGNAL, TaskChange(row.id, "pended"))
+
     async def correct(self, version: int) -> None:
         await claims.correct_claim(self.client, self.workflow_id, Correction(version, user_id=3))
 
     async def decide(self, action: str, task_id: int | None = None, **fields: Any) -> None:
         if task_id is None:
-            task_id = (await self.state()).open_task.task_id
+            # until() rides out a query the time-skipping server leaves unanswered.
+            task_id = (await self.until(lambda s: s.open_task is not None)).open_task.task_id
         # A new task version per decision, as the API bumps it on every write to the row.
         version = self._task_versions.get(task_id, 0) + 1
         self._task_versions[task_id] = version

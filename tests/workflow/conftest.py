@@ -59,18 +59,25 @@ class Harness:
         # claim id, hence a workflow id, of its own.
         self._claims += 1
         driver = ClaimDriver(self.client, store, self._claims)
+        driver.env = self.env
 
         async def scenario() -> None:
             async with driver.worker():
-                await body(driver)
+                try:
+                    await body(driver)
+                finally:
+                    if driver.workflow_id:
+                        # A claim never ends by itself and its timers would fire with no worker
+                        # left, leaving workflow tasks that stop the server skipping time for
+                        # the tests after this one.
+                        await driver.handle.terminate("test over")
 
         self.run(scenario())
         assert store.violations == []
         return store
 
 
-@pytest.fixture(scope="session")
-def wf() -> Iterator[Harness]:
+def _harness() -> Iterator[Harness]:
     loop = asyncio.new_event_loop()
     env = loop.run_until_complete(
         WorkflowEnvironment.start_time_skipping(
@@ -83,3 +90,16 @@ def wf() -> Iterator[Harness]:
         # Explicit shutdown: a test server left to interpreter exit once crashed the process.
         loop.run_until_complete(env.shutdown())
         loop.close()
+
+
+@pytest.fixture(scope="session")
+def wf() -> Iterator[Harness]:
+    yield from _harness()
+
+
+@pytest.fixture(scope="module")
+def clock_wf() -> Iterator[Harness]:
+    """A test server of the module's own, for tests that skip weeks with env.sleep: the shared
+    one stops skipping time after some rejected Updates of other tests (it then waits in real
+    time), and skipping there would push other tests' fixed dates into the past."""
+    yield from _harness()
