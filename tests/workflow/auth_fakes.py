@@ -9,13 +9,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+from conftest import Harness, venv_binary
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from denialdesk.domain import authorizations as rules
@@ -38,6 +41,23 @@ from denialdesk.workflows.auth_contracts import (
 from denialdesk.workflows.authorization import AuthorizationWorkflow
 
 PRACTICE = "demo"
+
+
+@pytest.fixture(name="wf", scope="module")
+def own_time_skipping_server() -> Iterator[Harness]:
+    """A time-skipping server of the module's own: these tests skip months, and the session's
+    shared server would carry that clock into the claim tests' business dates."""
+    loop = asyncio.new_event_loop()
+    env = loop.run_until_complete(
+        WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=venv_binary("temporal-test-server")
+        )
+    )
+    try:
+        yield Harness(loop, env)
+    finally:
+        loop.run_until_complete(env.shutdown())
+        loop.close()
 
 
 @dataclasses.dataclass

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from auth_fakes import run_auth
+from auth_fakes import own_time_skipping_server, run_auth  # noqa: F401 (the `wf` fixture)
 from auth_scenarios import SCENARIOS
 from conftest import HISTORIES, KEY_RING
 from google.protobuf.message import Message

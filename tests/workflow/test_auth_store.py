@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import work_data
+from auth_fakes import own_time_skipping_server  # noqa: F401 (the `wf` fixture)
 from sqlmodel import Session, select
 from temporalio.worker import Worker
 

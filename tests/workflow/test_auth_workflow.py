@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from auth_fakes import run_auth
+from auth_fakes import own_time_skipping_server, run_auth  # noqa: F401 (the `wf` fixture)
 from auth_scenarios import (
     continued_as_new,
     expiry_gives_waiting_claims_tasks,
