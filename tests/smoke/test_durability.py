@@ -160,6 +160,11 @@ async def _scenario(tmp_path: Path) -> None:
             lambda s: s.exec(select(func.count()).select_from(PaymentOutbox).where(
                 PaymentOutbox.sent_at.is_(None))).one() == 0, engine, "outbox drained",
         )  # fmt: skip
+        # A denied claim's status is written just before its task opens: wait for the tasks.
+        await until(
+            lambda s: s.exec(select(func.count()).select_from(Task).where(
+                Task.kind == "work_denial")).one() >= CLAIMS // 2, engine, "denial tasks",
+        )  # fmt: skip
 
         with Session(engine) as session:
             statuses = Counter(session.get(Claim, cid).status for cid in claim_ids)
