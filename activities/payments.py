@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from denialdesk.activities.authorization_requests import authorization_detail
 from denialdesk.domain import deadlines
 from denialdesk.domain.denials import DenialAnalysis, Result, analyse_claim
 from denialdesk.domain.priority import priority
@@ -69,6 +70,10 @@ def apply_claim_payment(
         today=remit_date,
     )
     reverses = _reversed_payment(session, row) if analysis.result is Result.REVERSAL else None
+    task_detail, because = {}, None
+    if analysis.category == "authorization" and analysis.result is not Result.REVERSAL:
+        task_detail, because = authorization_detail(session, claim, analysis)
+    reason = f"{ranked.reason} · {because}" if because else ranked.reason
 
     claim.total_paid = _total_paid(session, claim.id, row.id)
     if row.payer_claim_number and row.status_code != REVERSAL:
@@ -91,10 +96,11 @@ def apply_claim_payment(
         due_at=deadline.on.isoformat() if deadline else None,
         deadline_kind=deadline.kind if deadline else None,
         priority=ranked.score,
-        priority_reason=ranked.reason,
+        priority_reason=reason,
         resubmit_method=_resubmit_method(analysis, payer.correction_method),
         max_appeal_level=max((level.level for level in levels), default=0),
         reverses_payment_id=reverses,
+        task_detail=task_detail,
     )
 
 

@@ -82,8 +82,12 @@ def test_a_missing_authorization_is_corrected_within_timely_filing(engine, acts)
     expected = priority(
         amount=Decimal("180"), category="authorization", deadline=due, today=remit_date
     )
-    assert (outcome.priority, outcome.priority_reason) == (expected.score, expected.reason)
-    assert outcome.priority_reason == f"$180 · {(due - remit_date).days} days left"
+    # The patient has an authorization for this payer (claim_data.world): the retro request
+    # belongs on it (test_authorization_requests.py).
+    on_file = f" · request on authorization {outcome.task_detail['authorization_id']}"
+    assert outcome.priority == expected.score
+    assert outcome.priority_reason == expected.reason + on_file
+    assert outcome.priority_reason.startswith(f"$180 · {(due - remit_date).days} days left")
     assert outcome.resubmit_method == "replacement_7" and outcome.max_appeal_level == 1
     assert outcome.reverses_payment_id is None
     with session_scope(engine) as session:
