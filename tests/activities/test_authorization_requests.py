@@ -9,6 +9,8 @@ from decimal import Decimal
 from claim_data import line, new_claim, world
 from test_payment_activities import apply, corpus, store_835
 
+from denialdesk.activities.authorization_requests import authorization_detail
+from denialdesk.domain.denials import AdjustmentAnalysis, DenialAnalysis, Result
 from denialdesk.store.db import session_scope
 from denialdesk.workflows import contracts
 
@@ -77,3 +79,28 @@ def test_with_an_authorization_on_file_the_request_belongs_on_it(engine, acts):
     for outcome in (one, two):
         assert outcome.task_detail == {"request": "on_authorization", "authorization_id": auth_id}
         assert outcome.priority_reason.endswith(f" · request on authorization {auth_id}")
+
+
+def analysis(carc: str, action: str) -> DenialAnalysis:
+    adjustment = AdjustmentAnalysis(
+        "CO", carc, Decimal("180"), None, "", True, "authorization", action, True, ()
+    )
+    return DenialAnalysis(
+        Result.DENIED, "authorization", action, True, Decimal("180"), (adjustment,)
+    )
+
+
+def test_a_wrong_number_is_corrected_and_an_exceeded_one_appealed_or_extended(engine):
+    (claim, _), auth_id = two_claims(engine, keep_authorization=True)
+    with session_scope(engine) as session:
+        for carc in ("15", "284", "296"):
+            detail, because = authorization_detail(
+                session, claim, analysis(carc, "correct_resubmit")
+            )
+            assert detail == {"note": "correct the authorization number", "authorization_id": None}
+            assert because is None
+        detail, _ = authorization_detail(
+            session, claim, analysis("198", "appeal_medical_necessity")
+        )
+        assert detail["options"] == ["appeal", "request_more_units"]
+        assert detail["authorization_id"] == auth_id  # more units are asked for on it
