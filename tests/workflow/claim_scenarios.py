@@ -8,7 +8,8 @@ encrypting codec covers them.
 
 from __future__ import annotations
 
-from claim_fakes import CLEAN, ClaimDriver, blocked, needs_auth, outcome
+from claim_driver import ClaimDriver
+from claim_fakes import CLEAN, blocked, needs_auth, outcome
 
 from denialdesk.workflows.contracts import ClaimState
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from claim_fakes import ClaimDriver, FakeStore
+from claim_driver import ClaimDriver
+from claim_fakes import FakeStore
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
