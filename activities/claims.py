@@ -32,12 +32,14 @@ from denialdesk.domain.deadlines import timely_filing_deadline
 from denialdesk.domain.scrubber import Finding, scrub
 from denialdesk.domain.x12.claim_out import ClaimOutError, Envelope, Transaction, write_837p
 from denialdesk.store import claims as store_claims
-from denialdesk.store.claim_input import visits_in_year
+from denialdesk.store.authorization_uses import record_claim_use
+from denialdesk.store.claim_input import line_rows, visits_in_year
 from denialdesk.store.control_numbers import next_control
 from denialdesk.store.db import session_scope
-from denialdesk.store.models import Claim, ClaimPayment, Remittance, Submission
+from denialdesk.store.models import Claim, ClaimPayment, Practice, Remittance, Submission
 from denialdesk.store.tasks_projection import close_task, upsert_task
 from denialdesk.workflows import contracts
+from denialdesk.workflows.auth_contracts import auth_workflow_id
 
 DATA_ERROR = "DataError"
 # Authorization findings → why the claim waits; the first in this order wins.
@@ -140,11 +142,27 @@ class ClaimActivities(TaskClockActivities):
             ).first()
             if found is None:
                 found = self._new_submission(session, request)
+            # Idempotent, and done on a retry too: the retry's workflow still has to signal.
+            touched = self._record_authorization_use(session, request)
         # Committed first, written second: a file never leaves under a control number the
         # database could still roll back. A retry rewrites a missing file with the same ISA13,
         # which a clearinghouse drops as a duplicate interchange if it already had it.
         _write_once(self.outbox_dir / found.file_name, found.content)
-        return contracts.SubmitOutcome(found.interchange_control, found.file_name)
+        return contracts.SubmitOutcome(found.interchange_control, found.file_name, touched)
+
+    def _record_authorization_use(self, session, request: contracts.SubmitRequest) -> list[str]:
+        claim = _claim(session, request.claim_id)
+        version = store_claims.version_row(session, claim.id, request.version)
+        changed = record_claim_use(
+            session,
+            claim_id=claim.id,
+            authorization_id=version.authorization_id,
+            lines=line_rows(session, version.id),
+            voided=request.frequency == "8",
+            today=date.fromisoformat(request.submitted_on),
+        )
+        slug = session.get(Practice, claim.practice_id).slug
+        return [auth_workflow_id(slug, authorization_id) for authorization_id in changed]
 
     def _new_submission(self, session, request: contracts.SubmitRequest) -> Submission:
         claim = _claim(session, request.claim_id)

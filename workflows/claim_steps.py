@@ -15,6 +15,7 @@ from decimal import Decimal
 from temporalio import workflow
 
 from denialdesk.domain.priority import priority
+from denialdesk.workflows.auth_contracts import USAGE_CHANGED_SIGNAL
 from denialdesk.workflows.claim_clock import WAITING_ON_PAYER, ClaimClock
 from denialdesk.workflows.contracts import (
     APPLY_PAYMENT,
@@ -100,6 +101,8 @@ class ClaimSteps(ClaimClock):
             SubmitRequest(self._claim_id, version, frequency, self._today()),
             SubmitOutcome,
         )
+        if sent.authorization_workflow_ids and workflow.patched("auth-usage-v1"):
+            await self._tell_authorizations(sent.authorization_workflow_ids)
         status = "submitted" if state.submitted_version is None else "resubmitted"
         state.submitted_version = version
         self._wait_for_payer()
@@ -109,6 +112,16 @@ class ClaimSteps(ClaimClock):
             f"version {version}, frequency {frequency}, {warnings} scrub warnings, "
             f"file {sent.file_name}",
         )
+
+    async def _tell_authorizations(self, workflow_ids: list[str]) -> None:
+        """The units this claim uses changed: each authorization's workflow recounts."""
+        for workflow_id in workflow_ids:
+            try:
+                await workflow.get_external_workflow_handle(workflow_id).signal(
+                    USAGE_CHANGED_SIGNAL
+                )
+            except Exception:  # noqa: BLE001 (not started or closed: it recounts when it runs)
+                workflow.logger.info("authorization workflow not signalled")
 
     # --- payments -----------------------------------------------------------------------------
 

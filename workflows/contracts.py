@@ -177,6 +177,8 @@ class SubmitRequest:
 class SubmitOutcome:
     interchange_control: int
     file_name: str
+    # Authorizations whose used units this submission changed: their workflows recount.
+    authorization_workflow_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
