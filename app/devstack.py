@@ -36,7 +36,8 @@ from denialdesk.app.temporal import TemporalUnreachable, connect
 from denialdesk.app.worker import run_worker, stop_signals
 from denialdesk.store.db import make_engine
 from denialdesk.store.migrate import upgrade
-from denialdesk.store.models import Practice
+from denialdesk.store.models import Authorization, Practice
+from denialdesk.workflows.auth_client import start_authorization
 
 # The first start of the dev server creates its SQLite schema; later starts take a second or two.
 STARTUP_TIMEOUT = 60.0
@@ -107,6 +108,20 @@ async def _serve(settings: Settings, engine: Engine, text: str) -> int:
     return 0
 
 
+async def start_authorization_workflows(engine: Engine, client: Client, task_queue: str) -> int:
+    """Every authorization still in force gets its workflow (demo data is written straight to
+    the database; starting an already running one is a no-op), so renewal timers run."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Authorization.id, Practice.slug)
+            .join(Practice, Practice.id == Authorization.practice_id)
+            .where(Authorization.status != "expired")
+        ).all()
+    for authorization_id, slug in rows:
+        await start_authorization(client, slug, authorization_id, task_queue)
+    return len(rows)
+
+
 class _QuietServer(uvicorn.Server):
     """uvicorn without its own signal handlers: the dev stack stops every part itself."""
 
@@ -145,6 +160,7 @@ class _Stack:
         self.web = _QuietServer(config)
         self.tasks["web"] = asyncio.create_task(self.web.serve(sockets=[self.web_socket]))
         self.tasks["worker"] = asyncio.create_task(run_worker(s, client=client))
+        await start_authorization_workflows(self.engine, client, s.temporal_task_queue)
 
     async def wait(self, stopped: asyncio.Future) -> str | None:
         """Wait for a stop signal (None) or for a part to end on its own (what went wrong)."""
