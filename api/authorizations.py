@@ -17,7 +17,14 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from denialdesk.api.deps import PrincipalDep, SessionDep, TemporalDep, not_found, practice_for
+from denialdesk.api.deps import (
+    PrincipalDep,
+    SessionDep,
+    TemporalDep,
+    not_found,
+    practice_for,
+    unprocessable,
+)
 from denialdesk.api.deps import require as require_role
 from denialdesk.api.paging import MAX_ID, Id
 from denialdesk.domain.principal import Principal
@@ -75,10 +82,6 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def _unprocessable(exc: store_auth.AuthorizationInputError) -> HTTPException:
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc))
-
-
 def _load(
     session: Session, principal: Principal, authorization_id: int, action: Action
 ) -> Authorization:
@@ -120,7 +123,7 @@ async def create_authorization(
         try:
             row = store_auth.create_authorization(session, practice=practice, **body.model_dump())
         except store_auth.AuthorizationInputError as exc:
-            raise _unprocessable(exc) from None
+            raise unprocessable(exc) from None
         session.commit()
         return _public(session, row)
 
@@ -152,7 +155,7 @@ async def extend_authorization(
                 today=today(),
             )
         except store_auth.AuthorizationInputError as exc:
-            raise _unprocessable(exc) from None
+            raise unprocessable(exc) from None
         session.commit()
         return _public(session, row), _workflow_id(session, row)
 
@@ -189,7 +192,7 @@ async def set_scheduled(
         try:
             store_auth.set_scheduled(session, authorization=row, dates=body.dates, today=today())
         except store_auth.AuthorizationInputError as exc:
-            raise _unprocessable(exc) from None
+            raise unprocessable(exc) from None
         session.commit()
         return _public(session, row), _workflow_id(session, row)
 

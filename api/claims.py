@@ -26,6 +26,7 @@ from denialdesk.api.deps import (
     not_found,
     practice_for,
     practices_where,
+    unprocessable,
 )
 from denialdesk.api.deps import require as require_role
 from denialdesk.api.paging import MAX_ID, Id, Page, PageDep, encode_cursor
@@ -141,10 +142,6 @@ class NoteBody(BaseModel):
     text: str = Field(min_length=1, max_length=4000)
 
 
-def _unprocessable(exc: store_claims.ClaimInputError) -> HTTPException:
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc))
-
-
 def _load(session: Session, principal: Principal, claim_id: int, action: Action) -> Claim:
     claim = session.get(Claim, claim_id)
     if claim is None:
@@ -181,7 +178,7 @@ async def create_claim(
                 user_id=principal.user_id,
             )
         except store_claims.ClaimInputError as exc:
-            raise _unprocessable(exc) from None
+            raise unprocessable(exc) from None
         session.commit()
         return claim
 
@@ -223,7 +220,7 @@ async def correct_claim(
         try:
             store_claims.add_version(session, claim=claim, user_id=principal.user_id, **changes)
         except store_claims.ClaimInputError as exc:
-            raise _unprocessable(exc) from None
+            raise unprocessable(exc) from None
         session.commit()
         slug = session.get(Practice, claim.practice_id).slug
         return claim, slug

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
+from denialdesk.store.errors import InputError
 from denialdesk.store.models import Practice
 from denialdesk.store.tokens import user_for_token
 from denialdesk.store.users import load_principal
@@ -46,6 +47,11 @@ def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def unprocessable(exc: InputError) -> HTTPException:
+    """Bad input the store found: 422 whose detail names the field."""
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc))
 
 
 def not_found(what: str = "not found") -> HTTPException:

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete, select
 
 from denialdesk.domain import authorizations as rules
 from denialdesk.domain.codes.procedures import is_procedure_format, normalize_procedure
+from denialdesk.store.errors import InputError
 from denialdesk.store.models import (
     Authorization,
     AuthorizationUse,
@@ -29,13 +30,8 @@ MAX_CODES = 20
 MAX_VISITS = 1000
 
 
-class AuthorizationInputError(ValueError):
+class AuthorizationInputError(InputError):
     """Input the API answers with 422, naming the field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

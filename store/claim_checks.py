@@ -12,18 +12,14 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session
 
+from denialdesk.store.errors import InputError
 from denialdesk.store.models import Authorization, Provider
 
 MAX_LINES, MAX_DIAGNOSES, MAX_POINTERS = 50, 12, 4
 
 
-class ClaimInputError(ValueError):
+class ClaimInputError(InputError):
     """Input the API answers with 422, naming the field (e.g. `lines[2].dx_pointers`)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,10 @@ Errors are the claim client's: a refused extension is DecisionConflict (409) or 
 
 from __future__ import annotations
 
-import asyncio
-
 from temporalio.client import (
     Client,
-    WorkflowUpdateFailedError,
-    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.exceptions import ApplicationError
 
 from denialdesk.workflows.auth_contracts import (
     AUTH_STATE_QUERY,
@@ -26,13 +21,7 @@ from denialdesk.workflows.auth_contracts import (
     Extension,
     auth_workflow_id,
 )
-from denialdesk.workflows.client import (
-    UPDATE_TIMEOUT,
-    DecisionConflict,
-    DecisionInvalid,
-    WorkflowTimeout,
-)
-from denialdesk.workflows.contracts import CONFLICT, INVALID
+from denialdesk.workflows.client import UPDATE_TIMEOUT, execute_update
 
 
 async def start_authorization(
@@ -56,23 +45,9 @@ async def usage_changed(client: Client, workflow_id: str) -> None:
 
 
 async def extend(client: Client, workflow_id: str, extension: Extension) -> None:
-    handle = client.get_workflow_handle(workflow_id)
     # Deterministic: a retried PATCH is the same Update, not a second one.
     update_id = f"extend-{extension.end_date}-{extension.approved}"
-    try:
-        async with asyncio.timeout(UPDATE_TIMEOUT.total_seconds()):
-            await handle.execute_update(
-                EXTEND_UPDATE, extension, id=update_id, rpc_timeout=UPDATE_TIMEOUT
-            )
-    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
-        raise WorkflowTimeout(f"workflow {workflow_id} did not answer in time") from exc
-    except WorkflowUpdateFailedError as exc:
-        cause = exc.cause
-        if isinstance(cause, ApplicationError) and cause.type == CONFLICT:
-            raise DecisionConflict(cause.message) from exc
-        if isinstance(cause, ApplicationError) and cause.type == INVALID:
-            raise DecisionInvalid(cause.message) from exc
-        raise
+    await execute_update(client, workflow_id, EXTEND_UPDATE, extension, update_id)
 
 
 async def authorization_state(client: Client, workflow_id: str) -> AuthState:

@@ -84,7 +84,7 @@ async def signal_payment(
 
 async def correct_claim(client: Client, workflow_id: str, correction: Correction) -> None:
     """Tell the workflow a new claim version is stored (PATCH /claims/{id})."""
-    await _update(
+    await execute_update(
         client,
         workflow_id,
         CORRECT_UPDATE,
@@ -96,7 +96,7 @@ async def correct_claim(client: Client, workflow_id: str, correction: Correction
 
 async def decide(client: Client, workflow_id: str, decision: Decision, task_version: int) -> None:
     """Hand a person's decision on a task to the workflow; returns once it is accepted."""
-    await _update(
+    await execute_update(
         client,
         workflow_id,
         DECIDE_UPDATE,
@@ -115,7 +115,10 @@ async def claim_state(client: Client, workflow_id: str) -> ClaimState:
         raise
 
 
-async def _update(client: Client, workflow_id: str, name: str, arg: object, update_id: str) -> None:
+async def execute_update(
+    client: Client, workflow_id: str, name: str, arg: object, update_id: str
+) -> None:
+    """Run an Update; refusals become DecisionConflict/DecisionInvalid, silence WorkflowTimeout."""
     handle = client.get_workflow_handle(workflow_id)
     try:
         async with asyncio.timeout(UPDATE_TIMEOUT.total_seconds()):
