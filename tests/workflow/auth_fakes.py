@@ -202,6 +202,19 @@ class AuthDriver:
                 )
             await asyncio.sleep(0.02)  # polling interval, not a wait for something to happen
 
+    async def until_stored(self, predicate: Callable[[FakeAuthStore], bool], timeout: float = 10):
+        """Wait on what the activities wrote, without querying the workflow: the time-skipping
+        test server can stop skipping time for good when a query lands while a workflow task
+        that ends in continue-as-new is in flight (seen in the continue-as-new scenario)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not predicate(self.store):
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"the store never matched; tasks: {self.store.tasks}")
+            await asyncio.sleep(0.02)  # polling interval, not a wait for something to happen
+
+    def reads(self) -> int:
+        return self.store.names().count(READ_AUTHORIZATION)
+
     async def acted(self, after_reads: int) -> AuthState:
         """The state once the workflow has re-read the counts and acted on them."""
         return await self.until(lambda s: s.checked_reads > after_reads)

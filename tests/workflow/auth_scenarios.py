@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from auth_fakes import AuthDriver, FakeAuthRow, today
 
-from denialdesk.workflows.auth_contracts import EXPIRE_AUTHORIZATION, AuthState
+from denialdesk.workflows import auth_client
+from denialdesk.workflows.auth_contracts import EXPIRE_AUTHORIZATION, AuthState, Extension
 
 DAY = timedelta(days=1)
 
@@ -100,20 +101,29 @@ async def expiry_gives_waiting_claims_tasks(auth: AuthDriver) -> None:
 
 
 async def continued_as_new(auth: AuthDriver) -> None:
+    # Every input continues as new; progress is read from the store, never by query (see
+    # AuthDriver.until_stored).
     t0 = await today(auth)
     row = auth.store.row = FakeAuthRow(end_date=t0 + 40 * DAY, approved=6)
     await auth.start(AuthState(continue_as_new_every=1))
-    await auth.acted(0)
+    await auth.until_stored(lambda store: auth.reads() >= 1)
     for count in (2, 4, 5):
+        reads = auth.reads()
         row.visits = [t0 + k * DAY for k in range(1, count + 1)]
-        await auth.recount()
-    state = await auth.until(lambda s: s.open_task is not None)
-    assert state.open_task.reason == "units"
-    state = await auth.extend(approved=12)
-    assert state.open_task is None and state.task_seq == 1
+        await auth.usage_changed()
+        await auth.until_stored(lambda store, reads=reads: auth.reads() > reads)
+
+    def open_reason(store) -> str | None:
+        found = store.open_tasks()
+        return found[0].spec.detail.get("reason") if found else None
+
+    await auth.until_stored(lambda store: open_reason(store) == "units")
+    row.approved = 12  # the API stores first, then tells the workflow
+    await auth_client.extend(auth.client, auth.workflow_id, Extension(approved=12, user_id=3))
+    await auth.until_stored(lambda store: not store.open_tasks())
     await auth.env.sleep(30 * DAY)
-    state = await auth.until(lambda s: s.open_task is not None and s.task_seq == 2)
-    assert state.open_task.reason == "end_date"
+    await auth.until_stored(lambda store: open_reason(store) == "end_date")
+    assert len(auth.store.tasks) == 2
 
 
 SCENARIOS = {
