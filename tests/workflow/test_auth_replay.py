@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 
 import pytest
 from auth_fakes import own_time_skipping_server, run_auth  # noqa: F401 (the `wf` fixture)
 from auth_scenarios import SCENARIOS
 from conftest import HISTORIES, KEY_RING
-from google.protobuf.message import Message
+from history_payloads import payloads
 from temporalio import workflow
-from temporalio.api.common.v1 import Payload
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 from temporalio.workflow import NondeterminismError
@@ -87,25 +85,9 @@ def test_replay_catches_a_change_that_would_break_running_authorizations(wf):
         wf.run(replayer.replay_workflow(saved_histories()[0]))
 
 
-def _payloads(message: Message) -> Iterator[Payload]:
-    if isinstance(message, Payload):
-        yield message
-        return
-    for field, value in message.ListFields():
-        if field.message_type is None:
-            continue
-        if field.message_type.GetOptions().map_entry:
-            values = value.values()
-        else:
-            values = [value] if isinstance(value, Message) else value
-        for item in values:
-            if isinstance(item, Message):
-                yield from _payloads(item)
-
-
-def test_histories_carry_only_encrypted_payloads():
+def test_histories_carry_only_encryptedpayloads():
     histories = saved_histories()
-    found = [p for h in histories for event in h.events for p in _payloads(event)]
+    found = [p for h in histories for event in h.events for p in payloads(event)]
     assert len(found) > 50
     assert {p.metadata["encoding"] for p in found} == {ENCODING}
     # Counts and dates travel only inside the encrypted payloads.

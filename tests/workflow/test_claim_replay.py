@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 
 import pytest
 from claim_scenarios import MARKERS, SCENARIOS, denial_appeal_reroute_resubmit
 from conftest import HISTORIES, KEY_RING
-from google.protobuf.message import Message
+from history_payloads import payloads
 from temporalio import workflow
-from temporalio.api.common.v1 import Payload
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 from temporalio.workflow import NondeterminismError
@@ -78,25 +76,6 @@ def test_replay_catches_a_change_that_would_break_running_claims(wf):
     )
     with pytest.raises(NondeterminismError):
         wf.run(replayer.replay_workflow(saved_histories()[0]))
-
-
-def payloads(message: Message) -> Iterator[Payload]:
-    """Every Payload anywhere inside a protobuf message."""
-    if isinstance(message, Payload):
-        yield message
-        return
-    for field, value in message.ListFields():
-        if field.message_type is None:
-            continue
-        if field.message_type.GetOptions().map_entry:
-            values = value.values()
-        elif isinstance(value, Message):
-            values = [value]
-        else:  # a repeated field
-            values = value
-        for item in values:
-            if isinstance(item, Message):
-                yield from payloads(item)
 
 
 def _is_patch_bookkeeping(event) -> bool:
