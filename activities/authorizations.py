@@ -13,12 +13,12 @@ from sqlalchemy.engine import Engine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from denialdesk.contracts import authorization as contracts
 from denialdesk.store import authorizations as store_auth
 from denialdesk.store.auth_tasks import expire_authorization, upsert_authorization_task
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Authorization
 from denialdesk.store.tasks_projection import close_task
-from denialdesk.workflows import auth_contracts as contracts
 
 DATA_ERROR = "DataError"
 

@@ -28,6 +28,8 @@ from temporalio.exceptions import ApplicationError
 
 from denialdesk.activities.payments import apply_claim_payment
 from denialdesk.activities.task_clock import TaskClockActivities
+from denialdesk.contracts import claim as contracts
+from denialdesk.contracts.authorization import auth_workflow_id
 from denialdesk.domain.deadlines import timely_filing_deadline
 from denialdesk.domain.scrubber import Finding, scrub
 from denialdesk.domain.x12.claim_out import ClaimOutError, Envelope, Transaction, write_837p
@@ -38,8 +40,6 @@ from denialdesk.store.control_numbers import next_control
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Claim, ClaimPayment, Practice, Remittance, Submission
 from denialdesk.store.tasks_projection import close_task, upsert_task
-from denialdesk.workflows import contracts
-from denialdesk.workflows.auth_contracts import auth_workflow_id
 
 DATA_ERROR = "DataError"
 # Authorization findings → why the claim waits; the first in this order wins.

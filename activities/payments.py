@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from denialdesk.activities.authorization_requests import authorization_detail
+from denialdesk.contracts import claim as contracts
 from denialdesk.domain import deadlines
 from denialdesk.domain.denials import DenialAnalysis, Result, analyse_claim
 from denialdesk.domain.priority import priority
@@ -28,7 +29,6 @@ from denialdesk.store.models import (
     Remittance,
 )
 from denialdesk.store.payment_rows import to_remit_payment
-from denialdesk.workflows import contracts
 
 REVERSAL = remit_model.REVERSAL
 

@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from temporalio import activity
 
+from denialdesk.contracts import claim as contracts
 from denialdesk.store import task_clock
 from denialdesk.store.db import session_scope
-from denialdesk.workflows import contracts
 
 
 def _when(text: str | None) -> datetime | None:

@@ -27,6 +27,7 @@ from denialdesk.api.deps import (
 )
 from denialdesk.api.deps import require as require_role
 from denialdesk.api.paging import MAX_ID, Id
+from denialdesk.contracts.authorization import Extension, auth_workflow_id
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.store import authorizations as store_auth
@@ -34,7 +35,6 @@ from denialdesk.store.models import Authorization, Practice
 from denialdesk.store.schedule_import import ScheduleError, read_schedule, store_schedule
 from denialdesk.workflows import auth_client
 from denialdesk.workflows import client as workflows
-from denialdesk.workflows.auth_contracts import Extension, auth_workflow_id
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["authorizations"])

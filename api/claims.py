@@ -30,18 +30,17 @@ from denialdesk.api.deps import (
 )
 from denialdesk.api.deps import require as require_role
 from denialdesk.api.paging import MAX_ID, Id, Page, PageDep, encode_cursor
+from denialdesk.contracts.claim import Correction, claim_workflow_id
+from denialdesk.contracts.enums import CORRECTABLE_TASK_KINDS
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.store import claim_views
 from denialdesk.store import claims as store_claims
 from denialdesk.store.models import Claim, Practice
 from denialdesk.workflows import client as workflows
-from denialdesk.workflows.contracts import Correction, claim_workflow_id
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["claims"])
-# A correction is accepted only while one of these tasks is open (SPEC: PATCH /claims/{id}).
-CORRECTABLE = ("scrub_findings", "obtain_authorization", "work_denial")
 Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 Code = Annotated[str, Field(min_length=1, max_length=8)]
 
@@ -205,7 +204,9 @@ async def correct_claim(
 
     def store() -> tuple[Claim, str]:
         claim = _load(session, principal, claim_id, Action.WRITE_CLAIMS)
-        if not claim_views.has_active_task(session, claim_id=claim.id, kinds=CORRECTABLE):
+        if not claim_views.has_active_task(
+            session, claim_id=claim.id, kinds=CORRECTABLE_TASK_KINDS
+        ):
             raise HTTPException(
                 status.HTTP_409_CONFLICT, detail="the claim can be corrected only while it waits"
                 " on a scrub, authorization or denial task",

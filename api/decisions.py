@@ -10,7 +10,7 @@ validator has the last word: DecisionConflict is 409, DecisionInvalid 422, no an
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field, model_validator
@@ -20,15 +20,14 @@ from starlette.concurrency import run_in_threadpool
 from denialdesk.api.deps import PrincipalDep, SessionDep, TemporalDep, require
 from denialdesk.api.paging import MAX_ID, Id
 from denialdesk.api.tasks import load_task
+from denialdesk.contracts.claim import Decision
+from denialdesk.contracts.enums import DecisionAction
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.store.models import Claim, ClaimVersion, Letter, Practice, Queue, Task
 from denialdesk.workflows import client as workflows
-from denialdesk.workflows.contracts import DECISION_ACTIONS, Decision
 
 router = APIRouter(tags=["tasks"])
-Action_ = Literal["resubmit", "appeal", "write_off", "bill_patient", "reroute", "sent"]
-assert set(DECISION_ACTIONS) == set(Action_.__args__)  # one list of actions, checked at import
 
 
 class Resubmit(BaseModel):
@@ -64,7 +63,7 @@ class Reroute(BaseModel):
 
 
 class DecisionBody(BaseModel):
-    action: Action_
+    action: DecisionAction
     note: str = Field(default="", max_length=2000)
     version: int = Field(ge=1, le=MAX_ID)
     resubmit: Resubmit | None = None
@@ -104,7 +103,7 @@ def _check(session: Session, principal: Principal, task: Task, body: DecisionBod
     if task.status not in ("open", "pended"):
         raise HTTPException(status.HTTP_409_CONFLICT, detail=f"task is {task.status}")
     decision = Decision(
-        task_id=task.id, action=body.action, note=body.note, user_id=principal.user_id
+        task_id=task.id, action=body.action.value, note=body.note, user_id=principal.user_id
     )
     claim = session.get(Claim, task.claim_id) if task.claim_id else None
     if body.resubmit is not None and body.action == "resubmit":

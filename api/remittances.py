@@ -14,10 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from denialdesk.api.deps import PrincipalDep, SessionDep, practices_where
+from denialdesk.contracts.claim import claim_workflow_id
 from denialdesk.domain.roles import Action
 from denialdesk.domain.x12.remit import RemitParseError, parse_835
 from denialdesk.store.remittances import import_remittance
-from denialdesk.workflows.contracts import claim_workflow_id
 
 router = APIRouter(tags=["remittances"])
 MAX_BYTES = 50 * 1024 * 1024  # a large payer's weekly 835 is a few MB

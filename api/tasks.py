@@ -39,12 +39,12 @@ from denialdesk.api.paging import (
     decode_key,
     encode_key,
 )
+from denialdesk.contracts.claim import TASK_CHANGED_SIGNAL, TaskChange
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.store import tasks as store_tasks
 from denialdesk.store.models import Practice, Task, User
 from denialdesk.store.users import get_user, load_principal
-from denialdesk.workflows.contracts import TASK_CHANGED_SIGNAL, TaskChange
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["tasks"])

@@ -19,13 +19,13 @@ from sqlmodel import Session, select
 from denialdesk.app.cli import CLIError
 from denialdesk.app.settings import Settings, SettingsError
 from denialdesk.app.temporal import TemporalUnreachable, connect
+from denialdesk.contracts.authorization import auth_workflow_id
 from denialdesk.store import authorizations as store_auth
 from denialdesk.store.db import make_engine, session_scope
 from denialdesk.store.migrate import upgrade
 from denialdesk.store.models import Practice
 from denialdesk.store.schedule_import import ScheduleError, read_schedule, store_schedule
 from denialdesk.workflows import auth_client
-from denialdesk.workflows.auth_contracts import auth_workflow_id
 
 
 def expiring(

@@ -27,13 +27,13 @@ from denialdesk.app.relay import relay_pending
 from denialdesk.app.remit_report import read_835_files
 from denialdesk.app.settings import Settings, SettingsError
 from denialdesk.app.temporal import TemporalUnreachable, connect
+from denialdesk.contracts.claim import claim_workflow_id
 from denialdesk.domain.x12.claim_out import ClaimOutError, Envelope, Transaction, write_837p
 from denialdesk.store.claim_input import claim_input
 from denialdesk.store.db import make_engine, session_scope
 from denialdesk.store.migrate import upgrade
 from denialdesk.store.models import Claim, Submission
 from denialdesk.store.remittances import ImportResult, import_remittance
-from denialdesk.workflows.contracts import claim_workflow_id
 
 
 class ExportError(CLIError):

@@ -2,7 +2,7 @@
 
 Renewal tasks are upserted by key `{workflow_id}:{seq}` like claim tasks (store/tasks_projection.py)
 but concern an authorization (Task.authorization_id, no claim). `spec` is duck-typed
-(workflows.auth_contracts.AuthTaskSpec): the store does not import workflows.
+(contracts.authorization.AuthTaskSpec).
 """
 
 from __future__ import annotations

@@ -194,7 +194,7 @@ def has_active_task(session: Session, *, claim_id: int, kinds: Collection[str]) 
         select(Task.id).where(
             Task.claim_id == claim_id,
             col(Task.status).in_(("open", "pended")),
-            col(Task.kind).in_(list(kinds)),
+            col(Task.kind).in_([str(kind) for kind in kinds]),  # plain values for every driver
         )
     ).first()
     return found is not None

@@ -3,7 +3,7 @@ its key `{workflow_id}:{seq}` so a retried activity never makes a second one.
 
 People's writes (assign, pend) live in store/tasks.py; this module leaves the assignee alone
 unless the task became a different kind of work, which someone else may be better placed to do.
-`spec` is duck-typed (workflows.contracts.TaskSpec): the store does not import workflows.
+`spec` is a contracts.claim.TaskSpec.
 """
 
 from __future__ import annotations

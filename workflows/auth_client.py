@@ -11,7 +11,7 @@ from temporalio.client import (
 )
 from temporalio.common import WorkflowIDConflictPolicy
 
-from denialdesk.workflows.auth_contracts import (
+from denialdesk.contracts.authorization import (
     AUTH_STATE_QUERY,
     AUTH_WORKFLOW,
     EXTEND_UPDATE,

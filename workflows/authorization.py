@@ -19,8 +19,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
-from denialdesk.domain import authorizations as rules
-from denialdesk.workflows.auth_contracts import (
+from denialdesk.contracts.authorization import (
     AUTH_STATE_QUERY,
     AUTH_WORKFLOW,
     CLOSE_AUTH_TASK,
@@ -39,7 +38,8 @@ from denialdesk.workflows.auth_contracts import (
     AuthTaskSpec,
     Extension,
 )
-from denialdesk.workflows.contracts import CONFLICT, INVALID, task_key
+from denialdesk.contracts.claim import CONFLICT, INVALID, task_key
+from denialdesk.domain import authorizations as rules
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(

@@ -15,9 +15,7 @@ from typing import Any
 
 from temporalio import workflow
 
-from denialdesk.workflows.claim_rules import check_correction, check_decision
-from denialdesk.workflows.claim_steps import ClaimSteps
-from denialdesk.workflows.contracts import (
+from denialdesk.contracts.claim import (
     CLAIM_WORKFLOW,
     CORRECT_UPDATE,
     DECIDE_UPDATE,
@@ -30,6 +28,8 @@ from denialdesk.workflows.contracts import (
     Decision,
     TaskChange,
 )
+from denialdesk.workflows.claim_rules import check_correction, check_decision
+from denialdesk.workflows.claim_steps import ClaimSteps
 
 
 @workflow.defn(name=CLAIM_WORKFLOW)

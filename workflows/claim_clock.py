@@ -18,10 +18,7 @@ from decimal import Decimal
 
 from temporalio import workflow
 
-from denialdesk.domain.priority import priority
-from denialdesk.domain.task_clock import escalated, nearer_deadline, sla_due, start_of
-from denialdesk.workflows.claim_store import ClaimStore
-from denialdesk.workflows.contracts import (
+from denialdesk.contracts.claim import (
     ESCALATE_TASK,
     RELEASE_TASK,
     RETURN_TASK,
@@ -33,6 +30,9 @@ from denialdesk.workflows.contracts import (
     TaskRelease,
     TaskSpec,
 )
+from denialdesk.domain.priority import priority
+from denialdesk.domain.task_clock import escalated, nearer_deadline, sla_due, start_of
+from denialdesk.workflows.claim_store import ClaimStore
 
 CLOCK_PATCH = "claim-clock-v1"
 # Statuses in which the claim is with the payer and its silence is counted.

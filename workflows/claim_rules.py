@@ -12,29 +12,12 @@ from decimal import Decimal, InvalidOperation
 
 from temporalio.exceptions import ApplicationError
 
-from denialdesk.workflows.contracts import (
-    CONFLICT,
-    DECISION_ACTIONS,
-    INVALID,
-    ClaimState,
-    Correction,
-    Decision,
+from denialdesk.contracts.claim import CONFLICT, INVALID, ClaimState, Correction, Decision
+from denialdesk.contracts.enums import (
+    ACTIONS_BY_TASK_KIND,
+    CORRECTABLE_TASK_KINDS,
+    DecisionAction,
 )
-
-# What a person may decide on each kind of open task. A hold (scrub, authorization) is released
-# by a correction, not a decision; it can still be rerouted or written off when no fix exists.
-ACTIONS_BY_TASK_KIND: dict[str, frozenset[str]] = {
-    "work_denial": frozenset({"resubmit", "appeal", "write_off", "bill_patient", "reroute"}),
-    "scrub_findings": frozenset({"write_off", "reroute"}),
-    "obtain_authorization": frozenset({"write_off", "reroute"}),
-    "send_appeal": frozenset({"sent", "reroute"}),
-    "reopening": frozenset({"sent", "reroute"}),
-    # The payer was asked about a silent claim (sent), or it is past saving.
-    "payer_follow_up": frozenset({"sent", "write_off", "reroute"}),
-}
-
-# PATCH /claims/{id} is accepted only while one of these tasks is open (SPEC 5).
-CORRECTABLE_TASK_KINDS = frozenset({"scrub_findings", "obtain_authorization", "work_denial"})
 
 
 def conflict(message: str) -> ApplicationError:
@@ -50,7 +33,7 @@ def check_correction(state: ClaimState, correction: Correction, newest_pending: 
     already accepted but not yet acted on (0 when none)."""
     task = state.open_task
     if task is None or task.kind not in CORRECTABLE_TASK_KINDS:
-        raise conflict("the claim has no open scrub, authorization or denial task to correct")
+        raise conflict("the claim has no open scrub, authorization, data or denial task to correct")
     newest = max(state.version, newest_pending)
     if correction.version <= newest:
         raise conflict(f"version {correction.version} is stale: the claim is at {newest}")
@@ -62,7 +45,7 @@ def check_decision(
     """Raise unless `decision` fits the open task and carries what its action needs.
 
     `decision_pending`/`payment_pending`: one is queued and not yet acted on."""
-    if decision.action not in DECISION_ACTIONS:
+    if decision.action not in set(DecisionAction):
         raise invalid(f"unknown action {decision.action!r}")
     task = state.open_task
     if task is None or task.task_id != decision.task_id:

@@ -14,10 +14,8 @@ from decimal import Decimal
 
 from temporalio import workflow
 
-from denialdesk.domain.priority import priority
-from denialdesk.workflows.auth_contracts import USAGE_CHANGED_SIGNAL
-from denialdesk.workflows.claim_clock import WAITING_ON_PAYER, ClaimClock
-from denialdesk.workflows.contracts import (
+from denialdesk.contracts.authorization import USAGE_CHANGED_SIGNAL
+from denialdesk.contracts.claim import (
     APPLY_PAYMENT,
     SCRUB_CLAIM,
     SUBMIT_CLAIM,
@@ -31,6 +29,8 @@ from denialdesk.workflows.contracts import (
     SubmitRequest,
     TaskSpec,
 )
+from denialdesk.domain.priority import priority
+from denialdesk.workflows.claim_clock import WAITING_ON_PAYER, ClaimClock
 
 # Statuses in which a person has to work the claim (a work_denial task is open).
 NEEDS_WORK_STATUSES = frozenset({"denied", "partially_paid"})

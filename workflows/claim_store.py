@@ -13,8 +13,7 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-from denialdesk.domain.task_clock import sla_due
-from denialdesk.workflows.contracts import (
+from denialdesk.contracts.claim import (
     CLOSE_TASK,
     OPEN_TASK,
     RECORD_STATUS,
@@ -25,6 +24,7 @@ from denialdesk.workflows.contracts import (
     TaskSpec,
     task_key,
 )
+from denialdesk.domain.task_clock import sla_due
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Store and clearinghouse hiccups heal by retrying (forever, backing off to a minute); a

@@ -20,7 +20,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from denialdesk.workflows.contracts import (
+from denialdesk.contracts.claim import (
     CLAIM_WORKFLOW,
     CONFLICT,
     CORRECT_UPDATE,

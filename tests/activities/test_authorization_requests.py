@@ -10,9 +10,9 @@ from claim_data import line, new_claim, world
 from test_payment_activities import apply, corpus, store_835
 
 from denialdesk.activities.authorization_requests import authorization_detail
+from denialdesk.contracts import claim as contracts
 from denialdesk.domain.denials import AdjustmentAnalysis, DenialAnalysis, Result
 from denialdesk.store.db import session_scope
-from denialdesk.workflows import contracts
 
 
 def two_claims(engine, *, keep_authorization: bool):

@@ -10,11 +10,11 @@ from decimal import Decimal
 from claim_data import DOS, TODAY, line, new_claim, world
 from sqlmodel import select
 
+from denialdesk.contracts import claim as contracts
+from denialdesk.contracts.authorization import auth_workflow_id
 from denialdesk.store.claims import add_version
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Authorization, AuthorizationUse, Claim
-from denialdesk.workflows import contracts
-from denialdesk.workflows.auth_contracts import auth_workflow_id
 
 
 def submit(acts, claim_id: int, version: int, frequency: str = "1") -> contracts.SubmitOutcome:

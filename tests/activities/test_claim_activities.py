@@ -17,9 +17,9 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 from x12_check import pyx12_errors
 
+from denialdesk.contracts import claim as contracts
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Claim, ClaimEvent, ControlCounter, Coverage, Submission
-from denialdesk.workflows import contracts
 
 
 def segments(interchange: str, tag: str) -> list[list[str]]:

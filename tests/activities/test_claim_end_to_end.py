@@ -22,12 +22,12 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from denialdesk.app.relay import relay_pending
+from denialdesk.contracts import claim as contracts
 from denialdesk.domain.x12.remit import parse_835
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Claim, ClaimEvent, Submission, Task
 from denialdesk.store.remittances import import_remittance
 from denialdesk.workflows import client as claims
-from denialdesk.workflows import contracts
 from denialdesk.workflows.claim import ClaimWorkflow
 
 TASK_QUEUE = "claims-e2e"

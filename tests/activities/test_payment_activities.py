@@ -15,12 +15,12 @@ from remit_builder import RemitClaim, build_835
 from sqlmodel import select
 from temporalio.exceptions import ApplicationError
 
+from denialdesk.contracts import claim as contracts
 from denialdesk.domain.priority import priority
 from denialdesk.domain.x12.remit import parse_835
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Claim, ClaimEvent, ClaimPayment
 from denialdesk.store.remittances import import_remittance
-from denialdesk.workflows import contracts
 
 CORPUS = Path(__file__).parent.parent / "data" / "835"
 

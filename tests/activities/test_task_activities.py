@@ -11,10 +11,10 @@ from claim_data import new_claim, world
 from sqlmodel import func, select
 from temporalio.exceptions import ApplicationError
 
+from denialdesk.contracts import claim as contracts
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Queue, Task
 from denialdesk.store.tasks_projection import route
-from denialdesk.workflows import contracts
 
 
 @pytest.fixture

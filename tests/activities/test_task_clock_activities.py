@@ -8,10 +8,10 @@ import factories
 import pytest
 from claim_data import new_claim, world
 
+from denialdesk.contracts import claim as contracts
 from denialdesk.store import tasks as store_tasks
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Task
-from denialdesk.workflows import contracts
 
 SLA = datetime(2026, 4, 3, 9, 30, tzinfo=UTC)
 

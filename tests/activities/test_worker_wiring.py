@@ -6,7 +6,7 @@ from temporalio import activity
 
 from denialdesk.app.settings import Settings
 from denialdesk.app.worker import claim_activities
-from denialdesk.workflows import contracts
+from denialdesk.contracts import claim as contracts
 
 
 def test_the_worker_gets_every_claim_activity_by_its_contract_name(tmp_path, engine):

@@ -11,14 +11,14 @@ from fake_temporal import FakeHandle
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from denialdesk.workflows.auth_contracts import (
+from denialdesk.contracts.authorization import (
     AUTH_WORKFLOW,
     EXTEND_UPDATE,
     USAGE_CHANGED_SIGNAL,
     AuthStart,
     Extension,
 )
-from denialdesk.workflows.contracts import CONFLICT
+from denialdesk.contracts.claim import CONFLICT
 
 TODAY = datetime.now(UTC).date()
 DAY = timedelta(days=1)

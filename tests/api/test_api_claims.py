@@ -12,6 +12,7 @@ from desk import Desk, desk_fixture  # noqa: F401 (the `desk` fixture)
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from denialdesk.contracts.claim import CONFLICT, CORRECT_UPDATE, ClaimStart
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import (
     ClaimEvent,
@@ -20,7 +21,6 @@ from denialdesk.store.models import (
     PaymentRemark,
     Remittance,
 )
-from denialdesk.workflows.contracts import CONFLICT, CORRECT_UPDATE, ClaimStart
 
 
 def _body(desk: Desk, **changes) -> dict:

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from remit_builder import RemitClaim, build_835
 from sqlmodel import Session, func, select
 
+from denialdesk.contracts.claim import PAYMENT_SIGNAL
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import ClaimPayment, PaymentOutbox, Remittance
-from denialdesk.workflows.contracts import PAYMENT_SIGNAL
 
 D = Decimal
 DAY = date(2026, 3, 2)

@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from denialdesk.api.paging import encode_key
+from denialdesk.contracts.claim import TASK_CHANGED_SIGNAL
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Task
 from denialdesk.store.tokens import issue_token
-from denialdesk.workflows.contracts import TASK_CHANGED_SIGNAL
 
 
 def _tasks(d: Desk, *specs: dict, practice=None) -> list[Task]:

@@ -11,9 +11,9 @@ from desk import Desk, desk_fixture  # noqa: F401 (the `desk` fixture)
 from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 
+from denialdesk.contracts.claim import CONFLICT, DECIDE_UPDATE, INVALID, decision_update_id
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import ClaimVersion, Letter, Practice
-from denialdesk.workflows.contracts import CONFLICT, DECIDE_UPDATE, INVALID, decision_update_id
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from remit_builder import RemitClaim, build_835
 from sqlmodel import Session, select
 
 from denialdesk.app.relay import relay_pending, run_relay, start_unstarted
+from denialdesk.contracts.claim import PAYMENT_SIGNAL, ClaimStart, claim_workflow_id
 from denialdesk.domain.x12.remit import parse_835
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import ClaimEvent, PaymentOutbox, Practice
 from denialdesk.store.remittances import import_remittance
-from denialdesk.workflows.contracts import PAYMENT_SIGNAL, ClaimStart, claim_workflow_id
 
 DAY = date(2026, 3, 2)
 

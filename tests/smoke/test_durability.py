@@ -25,13 +25,13 @@ from temporalio.testing import WorkflowEnvironment
 
 from denialdesk.app.settings import Settings
 from denialdesk.app.temporal import connect
+from denialdesk.contracts.claim import claim_workflow_id
 from denialdesk.domain.x12.remit import parse_835
 from denialdesk.store.db import make_engine, session_scope
 from denialdesk.store.migrate import upgrade
 from denialdesk.store.models import Claim, PaymentOutbox, Submission, Task
 from denialdesk.store.remittances import import_remittance
 from denialdesk.workflows.client import claim_state, start_claim
-from denialdesk.workflows.contracts import claim_workflow_id
 
 CLAIMS = 50
 BIN = Path(sys.executable).parent

@@ -9,11 +9,11 @@ import work_data
 from sqlmodel import select
 
 from denialdesk.activities.authorizations import AuthorizationActivities
+from denialdesk.contracts.authorization import AuthExpiry, AuthRead, AuthTaskClose, AuthTaskSpec
 from denialdesk.store import authorizations as store_auth
 from denialdesk.store.auth_tasks import expire_authorization
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import AuthorizationUse, ClaimVersion, Payer, ServiceLine, Task
-from denialdesk.workflows.auth_contracts import AuthExpiry, AuthRead, AuthTaskClose, AuthTaskSpec
 
 TODAY = date(2026, 5, 1)
 DAY = timedelta(days=1)

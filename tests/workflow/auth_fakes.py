@@ -21,9 +21,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from denialdesk.domain import authorizations as rules
-from denialdesk.workflows import auth_client
-from denialdesk.workflows.auth_contracts import (
+from denialdesk.contracts.authorization import (
     AUTH_STATE_QUERY,
     CLOSE_AUTH_TASK,
     EXPIRE_AUTHORIZATION,
@@ -38,6 +36,8 @@ from denialdesk.workflows.auth_contracts import (
     AuthTaskSpec,
     Extension,
 )
+from denialdesk.domain import authorizations as rules
+from denialdesk.workflows import auth_client
 from denialdesk.workflows.authorization import AuthorizationWorkflow
 
 PRACTICE = "demo"

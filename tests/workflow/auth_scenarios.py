@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from auth_fakes import AuthDriver, FakeAuthRow, today
 
+from denialdesk.contracts.authorization import EXPIRE_AUTHORIZATION, AuthState, Extension
 from denialdesk.workflows import auth_client
-from denialdesk.workflows.auth_contracts import EXPIRE_AUTHORIZATION, AuthState, Extension
 
 DAY = timedelta(days=1)
 

@@ -14,9 +14,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Worker
 
-from denialdesk.workflows import client as claims
-from denialdesk.workflows.claim import ClaimWorkflow
-from denialdesk.workflows.contracts import (
+from denialdesk.contracts.claim import (
     STATE_QUERY,
     TASK_CHANGED_SIGNAL,
     ClaimStart,
@@ -26,6 +24,8 @@ from denialdesk.workflows.contracts import (
     PaymentOutcome,
     TaskChange,
 )
+from denialdesk.workflows import client as claims
+from denialdesk.workflows.claim import ClaimWorkflow
 
 
 class ClaimDriver:

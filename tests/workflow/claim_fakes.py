@@ -13,7 +13,7 @@ from typing import Any
 
 from temporalio import activity
 
-from denialdesk.workflows.contracts import (
+from denialdesk.contracts.claim import (
     APPLY_PAYMENT,
     CLOSE_TASK,
     ESCALATE_TASK,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from claim_driver import ClaimDriver
 from claim_fakes import CLEAN, blocked, needs_auth, outcome
 
-from denialdesk.workflows.contracts import ClaimState
+from denialdesk.contracts.claim import ClaimState
 
 # Shaped like the data that must never reach Temporal in clear: a name, a DOB, a member id and a
 # diagnosis code. They are fed through priority reasons, notes and reasons.

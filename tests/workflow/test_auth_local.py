@@ -16,7 +16,7 @@ from auth_fakes import FakeAuthRow, run_auth, today
 from conftest import Harness, venv_binary
 from temporalio.testing import WorkflowEnvironment
 
-from denialdesk.workflows.auth_contracts import EXPIRE_AUTHORIZATION
+from denialdesk.contracts.authorization import EXPIRE_AUTHORIZATION
 
 DAY = timedelta(days=1)
 

@@ -23,7 +23,7 @@ from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 from temporalio.workflow import NondeterminismError
 
 from denialdesk.app.codec import ENCODING, data_converter
-from denialdesk.workflows.auth_contracts import (
+from denialdesk.contracts.authorization import (
     AUTH_WORKFLOW,
     CLOSE_AUTH_TASK,
     AuthStart,

@@ -13,11 +13,11 @@ from sqlmodel import Session, select
 from temporalio.worker import Worker
 
 from denialdesk.activities.authorizations import AuthorizationActivities
+from denialdesk.contracts.authorization import AUTH_STATE_QUERY, AuthState, Extension
 from denialdesk.store import authorizations as store_auth
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Authorization, Task
 from denialdesk.workflows import auth_client
-from denialdesk.workflows.auth_contracts import AUTH_STATE_QUERY, AuthState, Extension
 from denialdesk.workflows.authorization import AuthorizationWorkflow
 
 DAY = timedelta(days=1)

@@ -11,7 +11,7 @@ from auth_scenarios import (
     scheduled_visits_eat_the_units,
 )
 
-from denialdesk.workflows.auth_contracts import CLOSE_AUTH_TASK, OPEN_AUTH_TASK
+from denialdesk.contracts.authorization import CLOSE_AUTH_TASK, OPEN_AUTH_TASK
 from denialdesk.workflows.client import DecisionConflict, DecisionInvalid
 
 
@@ -49,8 +49,8 @@ def test_extension_refused_when_it_goes_backwards_or_says_nothing(wf):
     async def body(auth):
         from auth_fakes import today
 
+        from denialdesk.contracts.authorization import Extension
         from denialdesk.workflows import auth_client
-        from denialdesk.workflows.auth_contracts import Extension
 
         t0 = await today(auth)
         auth.store.row.end_date = t0.replace(year=t0.year + 1)

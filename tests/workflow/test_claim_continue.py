@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from claim_fakes import outcome
 
-from denialdesk.workflows.contracts import ClaimState
+from denialdesk.contracts.claim import ClaimState
 
 
 def test_continue_as_new_keeps_the_state_and_loses_no_input(wf):

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from claim_fakes import CLEAN, blocked, outcome
 
+from denialdesk.contracts.claim import Decision
 from denialdesk.workflows import client as claims
 from denialdesk.workflows.client import DecisionConflict, DecisionInvalid, WorkflowTimeout
-from denialdesk.workflows.contracts import Decision
 
 
 async def denied(claim, payment_id=61, **fields):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from claim_fakes import CLEAN, blocked, needs_auth
 
+from denialdesk.contracts.claim import SCRUB_CLAIM, SUBMIT_CLAIM
 from denialdesk.workflows.client import DecisionConflict, start_claim
-from denialdesk.workflows.contracts import SCRUB_CLAIM, SUBMIT_CLAIM
 
 
 def test_a_clean_claim_is_scrubbed_and_submitted_as_frequency_1(wf):
@@ -95,7 +95,7 @@ def test_an_authorization_problem_holds_until_one_is_attached(wf):
 
 def test_blocking_findings_come_before_the_authorization_check(wf):
     async def body(claim):
-        from denialdesk.workflows.contracts import ScrubOutcome
+        from denialdesk.contracts.claim import ScrubOutcome
 
         claim.store.scrubs[1] = ScrubOutcome(
             blocking=1, warnings=0, authorization_problem="missing", finding_codes=["X"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from claim_fakes import outcome
 
-from denialdesk.workflows.contracts import APPLY_PAYMENT
+from denialdesk.contracts.claim import APPLY_PAYMENT
 
 
 def test_a_paid_claim_is_closed(wf):

@@ -20,8 +20,8 @@ from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 from temporalio.workflow import NondeterminismError
 
 from denialdesk.app.codec import ENCODING, EncryptionCodec, data_converter
+from denialdesk.contracts.claim import CLAIM_WORKFLOW, ClaimStart
 from denialdesk.workflows.claim import ClaimWorkflow
-from denialdesk.workflows.contracts import CLAIM_WORKFLOW, ClaimStart
 
 RECORD = os.environ.get("DENIALDESK_RECORD_HISTORIES") == "1"
 

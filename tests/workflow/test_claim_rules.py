@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from temporalio.exceptions import ApplicationError
 
-from denialdesk.workflows.claim_rules import check_correction, check_decision
-from denialdesk.workflows.contracts import (
+from denialdesk.contracts.claim import (
     CONFLICT,
     INVALID,
     ClaimState,
@@ -14,6 +13,7 @@ from denialdesk.workflows.contracts import (
     Decision,
     OpenTask,
 )
+from denialdesk.workflows.claim_rules import check_correction, check_decision
 
 
 def state(kind: str | None = "work_denial", **fields) -> ClaimState:

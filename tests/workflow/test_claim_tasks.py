@@ -8,7 +8,7 @@ import asyncio
 from claim_fakes import CLEAN, FakeStore, blocked, outcome
 from temporalio.testing import ActivityEnvironment
 
-from denialdesk.workflows.contracts import TaskClose, TaskSpec
+from denialdesk.contracts.claim import TaskClose, TaskSpec
 
 
 def test_the_fake_store_notices_a_second_open_task():

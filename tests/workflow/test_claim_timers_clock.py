@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from claim_fakes import outcome
 
-from denialdesk.workflows.contracts import ESCALATE_TASK, RELEASE_TASK, RETURN_TASK, TASK_CLOCK
+from denialdesk.contracts.claim import ESCALATE_TASK, RELEASE_TASK, RETURN_TASK, TASK_CLOCK
 
 
 async def denied(claim) -> str:

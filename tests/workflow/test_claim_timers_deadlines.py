@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from claim_fakes import CLEAN, blocked, outcome
 
-from denialdesk.workflows.contracts import ScrubOutcome
+from denialdesk.contracts.claim import ScrubOutcome
 
 
 def test_an_appeal_window_reminds_at_14_and_3_days_and_says_when_it_passed(clock_wf):

@@ -36,10 +36,6 @@ ESCALATE_TASK = "escalate_task"  # TaskEscalation -> None
 RETURN_TASK = "return_pended_task"  # TaskClockRequest -> bool (returned now)
 RELEASE_TASK = "release_idle_task"  # TaskRelease -> bool (released now)
 
-# Decision actions on tasks (SPEC section 5, plus `sent` for send_appeal and reopening tasks:
-# the specialist confirms the appeal or reopening request went to the payer).
-DECISION_ACTIONS = ("resubmit", "appeal", "write_off", "bill_patient", "reroute", "sent")
-
 
 def claim_workflow_id(practice_slug: str, claim_id: int) -> str:
     return f"claim-{practice_slug}-{claim_id}"
@@ -123,7 +119,7 @@ class Correction:
 @dataclass
 class Decision:
     task_id: int
-    action: str  # one of DECISION_ACTIONS
+    action: str  # a contracts.enums.DecisionAction value
     note: str = ""
     user_id: int | None = None
     claim_version: int | None = None  # resubmit
