@@ -121,7 +121,9 @@ async def create_authorization(
     def store() -> AuthorizationPublic:
         practice = practice_for(session, principal, slug, Action.WRITE_CLAIMS)
         try:
-            row = store_auth.create_authorization(session, practice=practice, **body.model_dump())
+            row = store_auth.create_authorization(
+                session, practice=practice, today=today(), **body.model_dump()
+            )
         except store_auth.AuthorizationInputError as exc:
             raise unprocessable(exc) from None
         session.commit()
@@ -233,7 +235,9 @@ async def import_schedule(
         practice = practice_for(session, principal, slug, Action.WRITE_CLAIMS)
         try:
             text = raw.decode("utf-8-sig")
-            visits = read_schedule(session, io.StringIO(text, newline=""), practice=practice)
+            visits = read_schedule(
+                session, io.StringIO(text, newline=""), practice=practice, today=today()
+            )
         except UnicodeDecodeError:
             raise HTTPException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT, detail="body: not UTF-8 text"

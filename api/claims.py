@@ -37,6 +37,7 @@ from denialdesk.domain.roles import Action
 from denialdesk.store import claim_views
 from denialdesk.store import claims as store_claims
 from denialdesk.store.models import Claim, Practice
+from denialdesk.store.types import utcnow
 from denialdesk.workflows import client as workflows
 
 log = logging.getLogger(__name__)
@@ -175,6 +176,7 @@ async def create_claim(
                 diagnoses=body.diagnoses,
                 lines=[line.model_dump() for line in body.lines],
                 user_id=principal.user_id,
+                today=utcnow().date(),
             )
         except store_claims.ClaimInputError as exc:
             raise unprocessable(exc) from None
@@ -209,7 +211,7 @@ async def correct_claim(
         ):
             raise HTTPException(
                 status.HTTP_409_CONFLICT, detail="the claim can be corrected only while it waits"
-                " on a scrub, authorization or denial task",
+                " on a scrub, authorization, data or denial task",
             )  # fmt: skip
         changes: dict[str, Any] = {}
         if "authorization_id" in given:
@@ -219,7 +221,9 @@ async def correct_claim(
         if body.lines is not None:
             changes["lines"] = [line.model_dump() for line in body.lines]
         try:
-            store_claims.add_version(session, claim=claim, user_id=principal.user_id, **changes)
+            store_claims.add_version(
+                session, claim=claim, user_id=principal.user_id, today=utcnow().date(), **changes
+            )
         except store_claims.ClaimInputError as exc:
             raise unprocessable(exc) from None
         session.commit()

@@ -18,6 +18,7 @@ from denialdesk.contracts.claim import claim_workflow_id
 from denialdesk.domain.roles import Action
 from denialdesk.domain.x12.remit import RemitParseError, parse_835
 from denialdesk.store.remittances import import_remittance
+from denialdesk.store.types import utcnow
 
 router = APIRouter(tags=["remittances"])
 MAX_BYTES = 50 * 1024 * 1024  # a large payer's weekly 835 is a few MB
@@ -50,7 +51,7 @@ async def post_remittance(
     if len(body) > MAX_BYTES:
         raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, detail="body: too large")
     try:
-        remit = parse_835(body)
+        remit = parse_835(body, today=utcnow().date())
     except RemitParseError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
 

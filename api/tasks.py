@@ -29,6 +29,7 @@ from denialdesk.api.deps import (
     practice_for,
     practices_where,
     require,
+    unprocessable,
 )
 from denialdesk.api.paging import (
     MAX_ID,
@@ -43,7 +44,9 @@ from denialdesk.contracts.claim import TASK_CHANGED_SIGNAL, TaskChange
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.store import tasks as store_tasks
+from denialdesk.store.errors import InputError
 from denialdesk.store.models import Practice, Task, User
+from denialdesk.store.types import utcnow
 from denialdesk.store.users import get_user, load_principal
 
 log = logging.getLogger(__name__)
@@ -302,10 +305,17 @@ def pend_task(
         require(principal, task.practice_id, Action.MANAGE_WORK)
     try:
         task = store_tasks.pend(
-            session, task_id=task.id, until=body.until, reason=body.reason, version=body.version
+            session,
+            task_id=task.id,
+            until=body.until,
+            reason=body.reason,
+            version=body.version,
+            today=utcnow().date(),
         )
     except store_tasks.TaskConflict as exc:
         raise conflict(exc) from None
+    except InputError as exc:
+        raise unprocessable(exc) from None
     session.commit()
     background.add_task(notify, request, task, "pended")
     return task_public(session, [task])[0]

@@ -88,7 +88,7 @@ def import_schedule(
         found = _practice(session, practice)
         try:
             with Path(path).open(newline="", encoding="utf-8-sig") as handle:
-                visits = read_schedule(session, handle, practice=found)
+                visits = read_schedule(session, handle, practice=found, today=today)
         except OSError as exc:
             raise CLIError(f"{path}: cannot read: {exc.strerror}") from None
         except (ScheduleError, UnicodeDecodeError) as exc:

@@ -11,7 +11,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -140,7 +140,9 @@ def read_835_files(
     failed = False
     for path in paths:
         try:
-            parsed.append((path, parse_835(Path(path).read_bytes())))
+            parsed.append(
+                (path, parse_835(Path(path).read_bytes(), today=datetime.now(UTC).date()))
+            )
         except OSError as exc:
             print(f"{path}: {exc.strerror or exc}", file=err)
             failed = True

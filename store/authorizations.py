@@ -14,8 +14,10 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, delete, select
 
 from denialdesk.domain import authorizations as rules
+from denialdesk.domain.business_dates import AUTHORIZATION_YEARS_AHEAD, YEARS_AHEAD
 from denialdesk.domain.codes.procedures import is_procedure_format, normalize_procedure
-from denialdesk.store.errors import InputError
+from denialdesk.domain.x12.claim_out import IDENTIFIER_RULE, is_identifier
+from denialdesk.store.errors import InputError, checked_date
 from denialdesk.store.models import (
     Authorization,
     AuthorizationUse,
@@ -27,6 +29,7 @@ from denialdesk.store.models import (
 )
 
 MAX_CODES = 20
+MAX_NUMBER = 50  # REF*G1 in the 837P
 MAX_VISITS = 1000
 
 
@@ -59,6 +62,7 @@ def create_authorization(
     approved: int,
     start_date: date,
     end_date: date,
+    today: date | None = None,
 ) -> Authorization:
     coverage = session.get(Coverage, coverage_id)
     patient = session.get(Patient, coverage.patient_id) if coverage else None
@@ -67,11 +71,15 @@ def create_authorization(
     number = number.strip()
     if not number:
         raise AuthorizationInputError("number", "must not be blank")
+    if not is_identifier(number, MAX_NUMBER):
+        # It goes out in the 837P (REF*G1) exactly as given: refuse what the writer would.
+        raise AuthorizationInputError("number", f"{IDENTIFIER_RULE}, {MAX_NUMBER} max")
     checked = _codes(codes)
     if unit_type not in rules.UNIT_TYPES:
         raise AuthorizationInputError("unit_type", "must be visits, units or days")
     if approved <= 0:
         raise AuthorizationInputError("approved", "must be greater than 0")
+    _dates(start_date=start_date, end_date=end_date, today=today)
     if start_date > end_date:
         raise AuthorizationInputError("end_date", "must not be before start_date")
     row = Authorization(
@@ -101,6 +109,8 @@ def extend_authorization(
     an authorization by issuing a new one, and units already billed cannot be taken back)."""
     if end_date is None and approved is None:
         raise AuthorizationInputError("end_date", "end_date or approved is required")
+    if end_date is not None:
+        _dates(end_date=end_date, today=today)
     if end_date is not None and end_date < authorization.end_date:
         raise AuthorizationInputError("end_date", "must not be before the current end date")
     if approved is not None and approved < authorization.approved:
@@ -122,6 +132,8 @@ def set_scheduled(
     unique = sorted(set(dates))
     if len(unique) > MAX_VISITS:
         raise AuthorizationInputError("dates", f"at most {MAX_VISITS} visits")
+    for index, visit in enumerate(unique):
+        _dates(**{f"dates[{index}]": visit}, today=today)
     session.exec(delete(ScheduledVisit).where(ScheduledVisit.authorization_id == authorization.id))
     for visit in unique:
         session.add(ScheduledVisit(authorization_id=authorization.id, visit_date=visit))
@@ -220,3 +232,13 @@ def _codes(codes: Sequence[str]) -> list[str]:
             raise AuthorizationInputError(f"codes[{index}]", "not a CPT or HCPCS code")
         checked.append(normalize_procedure(code))
     return list(dict.fromkeys(checked))
+
+
+def _dates(*, today: date | None, **named: date) -> None:
+    """Authorization dates in range: an end date up to five years ahead, the others two."""
+    for field, value in named.items():
+        years = AUTHORIZATION_YEARS_AHEAD if field == "end_date" else YEARS_AHEAD
+        try:
+            checked_date(field, value, today=today, years=years)
+        except InputError as error:
+            raise AuthorizationInputError(error.field, error.message) from None

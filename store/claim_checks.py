@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session
 
-from denialdesk.store.errors import InputError
+from denialdesk.store.errors import InputError, checked_date
 from denialdesk.store.models import Authorization, Provider
 
 MAX_LINES, MAX_DIAGNOSES, MAX_POINTERS = 50, 12, 4
@@ -69,11 +69,16 @@ def checked_diagnoses(diagnoses: Sequence[str]) -> list[str]:
 
 
 def checked_lines(
-    session: Session, practice_id: int, lines: Sequence[LineInput | Mapping], dx_count: int
+    session: Session,
+    practice_id: int,
+    lines: Sequence[LineInput | Mapping],
+    dx_count: int,
+    *,
+    today: date | None = None,
 ) -> list[LineInput]:
     if not 1 <= len(lines) <= MAX_LINES:
         raise ClaimInputError("lines", f"1 to {MAX_LINES} service lines")
-    checked = [_checked_line(index, value) for index, value in enumerate(lines)]
+    checked = [_checked_line(index, value, today) for index, value in enumerate(lines)]
     check_pointers(checked, dx_count)
     for index, line in enumerate(checked):
         if line.rendering_provider_id is not None:
@@ -82,7 +87,7 @@ def checked_lines(
     return checked
 
 
-def _checked_line(index: int, value: LineInput | Mapping) -> LineInput:
+def _checked_line(index: int, value: LineInput | Mapping, today: date | None) -> LineInput:
     where = f"lines[{index}]"
     if isinstance(value, Mapping):
         unknown = set(value) - _LINE_FIELDS
@@ -110,6 +115,10 @@ def _checked_line(index: int, value: LineInput | Mapping) -> LineInput:
         raise ClaimInputError(f"{where}.modifiers", "at most four two-character modifiers")
     if not isinstance(value.service_date, date):
         raise ClaimInputError(f"{where}.service_date", "a date")
+    try:
+        checked_date(f"{where}.service_date", value.service_date, today=today)
+    except InputError as error:
+        raise ClaimInputError(error.field, error.message) from None
     return LineInput(
         service_date=value.service_date,
         code=code,

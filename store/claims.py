@@ -8,7 +8,7 @@ Coding rules belong to the scrubber: findings never refuse a claim.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlmodel import Session, select
@@ -78,6 +78,7 @@ def create_claim(
     diagnoses: Sequence[str],
     lines: Sequence[LineInput | Mapping],
     user_id: int | None = None,
+    today: date | None = None,
 ) -> Claim:
     """A draft claim with its version 1; flushed (ids set), the caller commits."""
     patient = session.get(Patient, patient_id)
@@ -92,7 +93,7 @@ def create_claim(
     check_provider(session, practice.id, provider_id, "provider_id")
     check_authorization(session, practice.id, coverage.id, authorization_id)
     checked_dx = checked_diagnoses(diagnoses)
-    valid_lines = checked_lines(session, practice.id, lines, len(checked_dx))
+    valid_lines = checked_lines(session, practice.id, lines, len(checked_dx), today=today)
     claim = Claim(
         practice_id=practice.id,
         patient_id=patient.id,
@@ -119,6 +120,7 @@ def add_version(
     diagnoses: Sequence[str] | None = None,
     lines: Sequence[LineInput | Mapping] | None = None,
     user_id: int | None = None,
+    today: date | None = None,
 ) -> ClaimVersion:
     """A corrected version: what is not given is copied from the latest one."""
     latest = version_row(session, claim.id, claim.version)
@@ -134,7 +136,7 @@ def add_version(
         valid_lines = [_line_input(row) for row in line_rows(session, latest.id)]
         check_pointers(valid_lines, len(checked_dx))
     else:
-        valid_lines = checked_lines(session, claim.practice_id, lines, len(checked_dx))
+        valid_lines = checked_lines(session, claim.practice_id, lines, len(checked_dx), today=today)
     number = claim.version + 1
     claim.version = number
     claim.authorization_id = authorization_id

@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from denialdesk.domain import business_dates
 from denialdesk.store import authorizations as store_auth
 from denialdesk.store.models import Authorization, Practice
 
@@ -25,7 +26,7 @@ class ScheduleError(ValueError):
 
 
 def read_schedule(
-    session: Session, lines: Iterable[str], *, practice: Practice
+    session: Session, lines: Iterable[str], *, practice: Practice, today: date | None = None
 ) -> dict[int, list[date]]:
     """Authorization ids of `practice` and the visit dates the rows give each."""
     reader = csv.DictReader(lines)
@@ -46,6 +47,10 @@ def read_schedule(
             visit = date.fromisoformat((row.get("visit_date") or "").strip())
         except ValueError:
             raise ScheduleError(f"row {number}: visit_date must be YYYY-MM-DD") from None
+        try:
+            business_dates.check(visit, today=today)
+        except business_dates.DateOutOfRange as error:
+            raise ScheduleError(f"row {number}: visit_date {error}") from None
         visits[found].append(visit)
     return dict(visits)
 

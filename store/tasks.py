@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import and_, exists, func, or_, update
 from sqlmodel import Session, col, select
 
+from denialdesk.store.errors import InputError, checked_date
 from denialdesk.store.models import Authorization, Claim, Coverage, Queue, QueueMember, Task
 from denialdesk.store.types import utcnow
 
@@ -277,8 +278,20 @@ def assign(session: Session, *, task_id: int, assignee_id: int | None, version: 
     )
 
 
-def pend(session: Session, *, task_id: int, until: date, reason: str, version: int) -> Task:
-    """Set the task aside until a date (its workflow returns it then)."""
+def pend(
+    session: Session,
+    *,
+    task_id: int,
+    until: date,
+    reason: str,
+    version: int,
+    today: date | None = None,
+) -> Task:
+    """Set the task aside until a date (its workflow returns it then): not in the past, and
+    not beyond the range of business dates (the workflow's pend timer counts to it)."""
+    checked_date("until", until, today=today)
+    if today is not None and until < today:
+        raise InputError("until", "must not be in the past")
     return _guarded_update(
         session,
         task_id=task_id,

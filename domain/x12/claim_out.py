@@ -41,7 +41,12 @@ _PATIENT_RELATIONSHIP = {"spouse": "01", "child": "19"}  # anything else: G8, ot
 
 
 class ClaimOutError(ValueError):
-    """The claims cannot make a valid 837P; the message names what is wrong."""
+    """The claims cannot make a valid 837P; the message names what is wrong, `field` the
+    stored value to correct when one is known."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -70,13 +75,22 @@ def text(value: str, max_len: int) -> str:
     return " ".join(_NOT_BASIC.sub(" ", plain.upper()).split())[:max_len].strip()
 
 
+IDENTIFIER_RULE = "letters, digits, - . / and spaces"
+
+
+def is_identifier(value: str, max_len: int) -> bool:
+    """The rule every identifier we send must meet; the API checks input with it too."""
+    value = value.strip()
+    return len(value) <= max_len and _ID.match(value) is not None
+
+
 def ident(value: str, max_len: int, what: str = "identifier") -> str:
     """An identifier goes out exactly as given or not at all: changing a member id or a
-    payer claim number would misroute the claim, so anything odd in one is refused."""
-    value = value.strip()
-    if len(value) > max_len or not _ID.match(value):
-        raise ClaimOutError(f"{what} {value!r}: letters, digits, - . / and spaces, {max_len} max")
-    return value
+    payer claim number would misroute the claim, so anything odd in one is refused. The
+    message names the field, never the value (member ids are patient identifiers)."""
+    if not is_identifier(value, max_len):
+        raise ClaimOutError(f"{what}: {IDENTIFIER_RULE}, {max_len} max", field=what)
+    return value.strip()
 
 
 def write_837p(transactions: Sequence[Transaction], *, envelope: Envelope, now: datetime) -> str:
@@ -155,10 +169,12 @@ def _transaction(transaction: Transaction, envelope: Envelope, now: datetime) ->
 
 def _billing_provider(hl: int, practice: Practice) -> list[str]:
     if not is_valid_npi(practice.npi):
-        raise ClaimOutError(f"billing provider NPI {practice.npi!r} is not valid")
+        raise ClaimOutError(
+            f"billing provider NPI {practice.npi!r} is not valid", field="practice NPI"
+        )
     tax_id = _digits(practice.tax_id)
     if len(tax_id) != 9:
-        raise ClaimOutError("billing provider tax id must have nine digits")
+        raise ClaimOutError("billing provider tax id must have nine digits", field="tax id")
     return [
         _join("HL", str(hl), "", "20", "1"),
         _join("PRV", "BI", "PXC", ident(practice.taxonomy, 10, "taxonomy")),
@@ -199,7 +215,7 @@ def _address(address: Address) -> list[str]:
     street = [text(address.line1, 55)] + ([text(address.line2, 55)] if address.line2 else [])
     zip_code = _digits(address.zip)
     if len(zip_code) not in (5, 9):
-        raise ClaimOutError(f"ZIP code {address.zip!r} must have five or nine digits")
+        raise ClaimOutError("ZIP code must have five or nine digits", field="ZIP code")
     return [
         _join("N3", *street),
         _join("N4", text(address.city, 30), text(address.state, 2), zip_code),
@@ -288,7 +304,7 @@ def _stamp(now: datetime) -> tuple[str, str]:
 def _required(value: str, max_len: int, what: str) -> str:
     cleaned = text(value, max_len)
     if not cleaned:
-        raise ClaimOutError(f"{what} {value!r} has no letters or digits")
+        raise ClaimOutError(f"{what} has no letters or digits", field=what)
     return cleaned
 
 

@@ -1,6 +1,6 @@
 """Read an 835 remittance (005010X221A1) into RemittanceFile values.
 
-    parse_835(data) -> RemittanceFile      # data: the file's bytes or text
+    parse_835(data, today=...) -> RemittanceFile   # data: the file's bytes or text
 
 The envelope is checked here (ISA/IEA, GS/GE, ST/SE control numbers and counts, one
 interchange per file, functional group HP, transaction set 835); the inside of each transaction
@@ -10,6 +10,8 @@ remittance comes from outside, and a bad one must be refused with a reason, not 
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from denialdesk.domain.x12.remit_elements import Elements, element
 from denialdesk.domain.x12.remit_model import RemittanceFile, Transaction
@@ -22,8 +24,10 @@ VERSION = "00501"
 IMPLEMENTATION = "005010X221"  # GS08 005010X221A1 (the A1 errata) and the base guide
 
 
-def parse_835(data: bytes | str) -> RemittanceFile:
-    values = Elements()
+def parse_835(data: bytes | str, *, today: date | None = None) -> RemittanceFile:
+    """`today` bounds the business dates in the file (to today + 2 years); without it only
+    the hard range applies."""
+    values = Elements(today)
     try:
         seps, segments = tokenize(data)
         return _Interchange(seps, values).read(segments)

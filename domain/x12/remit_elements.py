@@ -11,6 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from denialdesk.domain import business_dates
 from denialdesk.domain.x12.tokens import RemitParseError
 
 # X12 data type R as payers send money: optional minus, digits, optional decimal point.
@@ -20,10 +21,13 @@ _MAX_AMOUNT_LENGTH = 18
 
 
 class Elements:
-    __slots__ = ("number", "_amounts", "_dates")
+    __slots__ = ("number", "today", "_amounts", "_dates")
 
-    def __init__(self) -> None:
+    def __init__(self, today: date | None = None) -> None:
         self.number = 0
+        # Dates must fall in the range of business dates (domain/business_dates.py): a payment
+        # on 99991231 would overflow every deadline counted from it.
+        self.today = today
         self._amounts: dict[str, Decimal] = {}
         self._dates: dict[str, date] = {}
 
@@ -70,6 +74,10 @@ class Elements:
             value = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
         except ValueError:
             raise self.error(f"{seg[0]}{index:02d} {raw!r} is not a date") from None
+        try:
+            business_dates.check(value, today=self.today)
+        except business_dates.DateOutOfRange as exc:
+            raise self.error(f"{seg[0]}{index:02d} {exc}") from None
         self._dates[raw] = value
         return value
 

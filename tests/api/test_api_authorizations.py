@@ -172,7 +172,7 @@ def test_schedule_csv_import_is_all_or_nothing(desk: Desk):
     got = desk.call("GET", f"/authorizations/{first}", "integration").json()
     assert (got["scheduled"], got["remaining"]) == (3, 3)
 
-    bad = csv + "NOPE-1,2030-01-01\n"
+    bad = csv + "NOPE-1,2027-01-01\n"
     refused = _post_csv(desk, path, "specialist", bad)
     assert refused.status_code == 422
     assert refused.json()["detail"] == f"body: row 6: no such authorization in {slug}"

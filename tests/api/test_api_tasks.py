@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import work_data
@@ -214,10 +214,11 @@ def test_pend(desk: Desk):
     own, others = _tasks(desk, {"assignee_id": None}, {})
     desk.call("POST", f"/tasks/{own.id}/assign", "specialist",
               json={"assignee": "specialist", "version": 1})  # fmt: skip
-    body = {"until": "2026-07-01", "reason": "waiting for records", "version": 2}
+    until = (date.today() + timedelta(days=30)).isoformat()
+    body = {"until": until, "reason": "waiting for records", "version": 2}
     pended = desk.call("POST", f"/tasks/{own.id}/pend", "specialist", json=body)
     assert pended.status_code == 200
-    assert pended.json()["status"] == "pended" and pended.json()["pended_until"] == "2026-07-01"
+    assert pended.json()["status"] == "pended" and pended.json()["pended_until"] == until
     assert desk.call("POST", f"/tasks/{own.id}/pend", "specialist", json=body).status_code == 409
     assert (
         desk.call(
@@ -230,8 +231,13 @@ def test_pend(desk: Desk):
     bad = desk.call("POST", f"/tasks/{others.id}/pend", "supervisor",
                     json=body | {"until": "someday"})  # fmt: skip
     assert bad.status_code == 422 and "until" in str(bad.json()["detail"])
+    # A date the pend timer cannot count to (or one already gone) is refused, naming the field.
+    for wrong in ("9999-12-31", "2000-01-01"):
+        refused = desk.call("POST", f"/tasks/{others.id}/pend", "supervisor",
+                            json=body | {"until": wrong, "version": 2})  # fmt: skip
+        assert refused.status_code == 422 and refused.json()["detail"].startswith("until: ")
     assert desk.temporal.signals[-1][2].change == "pended"
-    assert date.fromisoformat(pended.json()["pended_until"]) == date(2026, 7, 1)
+    assert pended.json()["pended_until"] == until
 
 
 @pytest.mark.parametrize("path", ["/tasks/0/assign", "/tasks/99999999999999999999/pend"])

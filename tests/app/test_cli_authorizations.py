@@ -90,8 +90,13 @@ def test_schedule_import_stores_all_rows_and_recounts(db, auths, tmp_path, capsy
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("authorization_number,visit_date\nSOON-1,2030-01-01\nX-3,2030-01-02\n",
+        ("authorization_number,visit_date\nSOON-1,2027-01-01\nX-3,2027-01-02\n",
          "row 3: no such authorization in"),
+        # A date that would overflow the authorization's deadlines is refused at the door.
+        ("authorization_number,visit_date\nSOON-1,2027-01-01\nSOON-1,9999-12-31\n",
+         "row 3: visit_date must be between 1900-01-01 and "),
+        ("authorization_number,visit_date\nSOON-1,1899-12-31\n",
+         "row 2: visit_date must be between 1900-01-01 and "),
         ("authorization_number,visit_date\nSOON-1,01/02/2030\n",
          "row 2: visit_date must be YYYY-MM-DD"),
         ("number,date\nSOON-1,2030-01-01\n", "row 1: columns must be"),

@@ -146,3 +146,16 @@ def test_console_script_needs_no_configuration(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stdout.splitlines()[1] == "  3 claims: 2 paid, 1 reversal"
     assert done.stderr == f"{bad}: segment 1: the ISA segment is cut short\n"
+
+
+def test_a_payment_dated_9999_is_refused_naming_the_segment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = (CORPUS / "03_denied_authorization.835").read_text()
+    segments = [s.strip() for s in text.split("~") if s.strip()]
+    (bpr_number, bpr), *_ = [(n, s) for n, s in enumerate(segments, 1) if s.startswith("BPR")]
+    late = tmp_path / "late.835"
+    late.write_text(text.replace(bpr, bpr[: -len("20260101")] + "99991231"))
+    code, out, err = run(capsys, "--dry-run", "--json", str(late))
+    assert code == 1
+    assert err.startswith(f"{late}: segment {bpr_number}: BPR16 must be between 1900-01-01 and ")
