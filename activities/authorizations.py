@@ -11,20 +11,14 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
+from denialdesk.activities.errors import data_error, data_errors
 from denialdesk.contracts import authorization as contracts
 from denialdesk.store import authorizations as store_auth
 from denialdesk.store.auth_tasks import expire_authorization, upsert_authorization_task
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Authorization
 from denialdesk.store.tasks_projection import close_task
-
-DATA_ERROR = "DataError"
-
-
-def data_error(message: str) -> ApplicationError:
-    return ApplicationError(message, type=DATA_ERROR, non_retryable=True)
 
 
 class AuthorizationActivities:
@@ -35,6 +29,7 @@ class AuthorizationActivities:
         return [self.read_authorization, self.open_task, self.close_task, self.expire]
 
     @activity.defn(name=contracts.READ_AUTHORIZATION)
+    @data_errors
     def read_authorization(self, request: contracts.AuthRead) -> contracts.AuthCounts:
         with session_scope(self.engine) as session:
             authorization = session.get(Authorization, request.authorization_id)
@@ -59,6 +54,7 @@ class AuthorizationActivities:
             )
 
     @activity.defn(name=contracts.OPEN_AUTH_TASK)
+    @data_errors
     def open_task(self, spec: contracts.AuthTaskSpec) -> int:
         with session_scope(self.engine) as session:
             try:
@@ -67,6 +63,7 @@ class AuthorizationActivities:
                 raise data_error(str(error)) from error
 
     @activity.defn(name=contracts.CLOSE_AUTH_TASK)
+    @data_errors
     def close_task(self, close: contracts.AuthTaskClose) -> None:
         with session_scope(self.engine) as session:
             try:
@@ -75,6 +72,7 @@ class AuthorizationActivities:
                 raise data_error(str(error)) from error
 
     @activity.defn(name=contracts.EXPIRE_AUTHORIZATION)
+    @data_errors
     def expire(self, request: contracts.AuthExpiry) -> list[int]:
         with session_scope(self.engine) as session:
             try:

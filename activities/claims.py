@@ -24,8 +24,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
+from denialdesk.activities.errors import data_error, data_errors
 from denialdesk.activities.payments import apply_claim_payment
 from denialdesk.activities.task_clock import TaskClockActivities
 from denialdesk.contracts import claim as contracts
@@ -41,7 +41,6 @@ from denialdesk.store.db import session_scope
 from denialdesk.store.models import Claim, ClaimPayment, Practice, Remittance, Submission
 from denialdesk.store.tasks_projection import close_task, upsert_task
 
-DATA_ERROR = "DataError"
 # Authorization findings → why the claim waits; the first in this order wins.
 _AUTH_PROBLEMS = (
     ("auth_missing", "missing"),  # none attached
@@ -67,10 +66,6 @@ class EnvelopeSettings:
     production: bool = False
 
 
-def data_error(message: str) -> ApplicationError:
-    return ApplicationError(message, type=DATA_ERROR, non_retryable=True)
-
-
 class ClaimActivities(TaskClockActivities):
     def __init__(
         self, engine: Engine, outbox_dir: Path, envelope: EnvelopeSettings | None = None
@@ -91,6 +86,7 @@ class ClaimActivities(TaskClockActivities):
         ]
 
     @activity.defn(name=contracts.SCRUB_CLAIM)
+    @data_errors
     def scrub_claim(self, request: contracts.ScrubRequest) -> contracts.ScrubOutcome:
         with session_scope(self.engine) as session:
             claim = _claim(session, request.claim_id)
@@ -131,6 +127,7 @@ class ClaimActivities(TaskClockActivities):
             return outcome
 
     @activity.defn(name=contracts.SUBMIT_CLAIM)
+    @data_errors
     def submit_claim(self, request: contracts.SubmitRequest) -> contracts.SubmitOutcome:
         with session_scope(self.engine) as session:
             found = session.exec(
@@ -193,7 +190,7 @@ class ClaimActivities(TaskClockActivities):
         except ClaimOutError as error:
             # The writer quotes the offending value (a member id, a name): keep what, not it.
             reason = _QUOTED.sub("'…'", str(error))
-            raise data_error(f"claim {claim.id} cannot be billed: {reason}") from None
+            raise data_error(f"the 837P cannot be written: {reason}", error.field) from None
         resubmission = session.exec(
             select(func.count()).select_from(Submission).where(Submission.claim_id == claim.id)
         ).one()
@@ -223,6 +220,7 @@ class ClaimActivities(TaskClockActivities):
         return submission
 
     @activity.defn(name=contracts.RECORD_STATUS)
+    @data_errors
     def record_status(self, change: contracts.StatusChange) -> None:
         with session_scope(self.engine) as session:
             store_claims.set_status(
@@ -238,6 +236,7 @@ class ClaimActivities(TaskClockActivities):
             )
 
     @activity.defn(name=contracts.OPEN_TASK)
+    @data_errors
     def open_task(self, spec: contracts.TaskSpec) -> int:
         """The task row's id (the workflow keeps it in ClaimState.open_task)."""
         with session_scope(self.engine) as session:
@@ -248,6 +247,7 @@ class ClaimActivities(TaskClockActivities):
             return task.id
 
     @activity.defn(name=contracts.CLOSE_TASK)
+    @data_errors
     def close_task(self, close: contracts.TaskClose) -> None:
         with session_scope(self.engine) as session:
             try:
@@ -256,6 +256,7 @@ class ClaimActivities(TaskClockActivities):
                 raise data_error(str(error)) from error
 
     @activity.defn(name=contracts.APPLY_PAYMENT)
+    @data_errors
     def apply_payment(self, request: contracts.PaymentRequest) -> contracts.PaymentOutcome:
         with session_scope(self.engine) as session:
             try:

@@ -12,9 +12,10 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from denialdesk.activities.authorization_requests import authorization_detail
+from denialdesk.activities.payment_checks import hold_reason
 from denialdesk.contracts import claim as contracts
 from denialdesk.domain import deadlines
 from denialdesk.domain.denials import DenialAnalysis, Result, analyse_claim
@@ -44,6 +45,14 @@ def apply_claim_payment(
     if claim is None or payer_row is None:
         raise LookupError(f"claim {request.claim_id} or its payer not found")
     remittance = session.get(Remittance, row.remittance_id)
+    if request.force:
+        row.held_reason = None  # a person reviewed it and chose to apply it
+    else:
+        paid_before = _total_paid(session, claim.id, row.id - 1)
+        row.held_reason = hold_reason(row, claim, payer_row, remittance, paid_before)
+    session.add(row)
+    if row.held_reason is not None:
+        return _held(row)
     remit_date = remittance.payment_date or remittance.imported_at.date()
     analysis = analyse_claim(to_remit_payment(session, row))
     payer = to_payer(payer_row)
@@ -104,6 +113,23 @@ def apply_claim_payment(
     )
 
 
+def _held(row: ClaimPayment) -> contracts.PaymentOutcome:
+    return contracts.PaymentOutcome(
+        result="held",
+        category=None,
+        action="",
+        appealable=False,
+        amount_at_stake=str(row.paid.quantize(Decimal("0.01"))),
+        due_at=None,
+        deadline_kind=None,
+        priority=0.0,
+        priority_reason="",
+        resubmit_method="",
+        max_appeal_level=0,
+        held_reason=row.held_reason,
+    )
+
+
 def _reversed_payment(session: Session, reversal: ClaimPayment) -> int | None:
     """The earlier payment of the claim this reversal undoes: same payer claim number (or
     control number when the payer sent none), not already reversed; the one whose amount it
@@ -111,7 +137,11 @@ def _reversed_payment(session: Session, reversal: ClaimPayment) -> int | None:
     earlier = list(
         session.exec(
             select(ClaimPayment)
-            .where(ClaimPayment.claim_id == reversal.claim_id, ClaimPayment.id < reversal.id)
+            .where(
+                ClaimPayment.claim_id == reversal.claim_id,
+                ClaimPayment.id < reversal.id,
+                col(ClaimPayment.held_reason).is_(None),  # never applied: nothing to undo
+            )
             .order_by(ClaimPayment.id)
         )
     )
@@ -140,10 +170,13 @@ def _match(candidates: list[ClaimPayment], reversal: ClaimPayment) -> ClaimPayme
 
 
 def _total_paid(session: Session, claim_id: int, up_to_id: int) -> Decimal:
-    """Net paid by the payments applied so far (reversals carry negative amounts)."""
+    """Net paid by the payments applied so far (reversals carry negative amounts; held
+    payments were not applied)."""
     paid = session.exec(
         select(ClaimPayment.paid).where(
-            ClaimPayment.claim_id == claim_id, ClaimPayment.id <= up_to_id
+            ClaimPayment.claim_id == claim_id,
+            ClaimPayment.id <= up_to_id,
+            col(ClaimPayment.held_reason).is_(None),
         )
     )
     return sum(paid, Decimal("0.00"))

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from temporalio import activity
 
+from denialdesk.activities.errors import data_errors
 from denialdesk.contracts import claim as contracts
 from denialdesk.store import task_clock
 from denialdesk.store.db import session_scope
@@ -33,6 +34,7 @@ class TaskClockActivities:
         ]
 
     @activity.defn(name=contracts.TASK_CLOCK)
+    @data_errors
     def task_clock(self, request: contracts.TaskClockRequest) -> contracts.TaskClockFacts:
         with session_scope(self.engine) as session:
             task = task_clock.touch(session, key=request.key, sla_due_at=_when(request.sla_due_at))
@@ -46,6 +48,7 @@ class TaskClockActivities:
             )
 
     @activity.defn(name=contracts.ESCALATE_TASK)
+    @data_errors
     def escalate_task(self, escalation: contracts.TaskEscalation) -> None:
         with session_scope(self.engine) as session:
             task_clock.escalate(
@@ -56,6 +59,7 @@ class TaskClockActivities:
             )
 
     @activity.defn(name=contracts.RETURN_TASK)
+    @data_errors
     def return_pended_task(self, request: contracts.TaskClockRequest) -> bool:
         with session_scope(self.engine) as session:
             return task_clock.return_pended(
@@ -63,6 +67,7 @@ class TaskClockActivities:
             )
 
     @activity.defn(name=contracts.RELEASE_TASK)
+    @data_errors
     def release_idle_task(self, release: contracts.TaskRelease) -> bool:
         with session_scope(self.engine) as session:
             return task_clock.release_idle(

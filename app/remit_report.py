@@ -21,9 +21,9 @@ from denialdesk.domain.x12.remit import RemitParseError, parse_835
 from denialdesk.domain.x12.remit_model import (
     Adjustment,
     ClaimPayment,
-    Payer,
     RemittanceFile,
     ServiceLine,
+    Transaction,
 )
 
 CENT = Decimal("0.01")
@@ -43,8 +43,9 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def _payer(payer: Payer) -> dict[str, Any]:
-    return {"name": payer.name, "id": payer.id}
+def _payer(tx: Transaction) -> dict[str, Any]:
+    # How the payer names itself: REF*2U (or the N1*PR id), else the TRN03 originator.
+    return {"name": tx.payer.name, "id": tx.payer.id or tx.originator or None}
 
 
 def _adjustments(adjustments: Sequence[Adjustment]) -> list[dict[str, Any]]:
@@ -86,12 +87,12 @@ def file_report(name: str, remit: RemittanceFile) -> dict[str, Any]:
     return {
         "file": name,
         "trace_numbers": remit.trace_numbers,
-        "payer": _payer(first.payer),
+        "payer": _payer(first),
         "payment": {"amount": money(remit.amount), "date": _iso(first.payment_date)},
         "transactions": [
             {
                 "trace_number": tx.trace_number,
-                "payer": _payer(tx.payer),
+                "payer": _payer(tx),
                 "amount": money(tx.amount),
                 "date": _iso(tx.payment_date),
             }

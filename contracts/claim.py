@@ -21,6 +21,9 @@ STATE_QUERY = "state"  # -> ClaimState
 # ApplicationError types raised by Update validators; the API maps them to HTTP codes.
 CONFLICT = "Conflict"  # 409: the task is no longer the claim's open task, wrong state
 INVALID = "Invalid"  # 422: bad input for this decision
+# Raised by activities (activities/errors.py) when the data itself is wrong: never retried;
+# details[0] names the field to correct, when known. The workflow opens a task with it.
+DATA_ERROR = "DataError"
 
 # Activity names (the implementation lives in activities/, registered by app/worker.py).
 SCRUB_CLAIM = "scrub_claim"
@@ -99,6 +102,10 @@ class ClaimState:
     processing_days: int = 0  # the payer's, from the scrub; 0: no follow-up timer
     charge: str = "0.00"  # the claim's total charge: what a hold puts at stake
     idle_release_days: int = 2  # an assignment untouched this long goes back to the queue
+    # Claim payments held for review (id -> why), oldest first: the open review_payment task is
+    # about the first; the task they displaced comes back once none is left.
+    held_payments: dict[int, str] = field(default_factory=dict)
+    suspended_task_spec: TaskSpec | None = None
 
 
 @dataclass
@@ -216,6 +223,8 @@ class PaymentRequest:
     claim_id: int
     claim_payment_id: int
     appeal_level: int
+    # A person reviewed the held payment and chose to apply it: skip the sanity checks.
+    force: bool = False
 
 
 @dataclass
@@ -235,6 +244,9 @@ class PaymentOutcome:
     reverses_payment_id: int | None = None
     # Merged into the work_denial task's detail (e.g. where an authorization request lives).
     task_detail: dict = field(default_factory=dict)
+    # result "held": why the payment is not applied (above the charge, negative, a second
+    # payment of a paid claim, another payer's remittance); a review_payment task shows it.
+    held_reason: str | None = None
 
 
 @dataclass

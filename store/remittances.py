@@ -1,11 +1,16 @@
 """Store a parsed 835: remittances, claim payments and the payment outbox, in one transaction.
 
-Idempotent per transaction: a (payer identifier, trace number) already stored is a duplicate
-and changes nothing, so importing a file twice, or two files that share a payment, is safe.
+Idempotent per transaction: a (payer identifier, trace number) already stored for the same
+practice is a duplicate and changes nothing, so importing a file twice, or two files that share
+a payment, is safe; the practice is the one the file is for (its payee, else the importer's
+only practice), so one practice's import can never make another's file a duplicate.
 Each claim payment is matched to our claim by CLP01 (our control number), then CLP07 (the
-payer's claim number); every matched payment gets a PaymentOutbox row in the same
-transaction, which the relay (app/relay.py) turns into exactly one signal to the claim's
-workflow. The caller commits; on any error it rolls back and nothing of the file is kept.
+payer's claim number), among the claims of the caller's practices only: a payment naming
+another practice's claim is stored unmatched and applied to nothing. Every matched payment
+gets a PaymentOutbox row in the same transaction, which the relay (app/relay.py) turns into
+exactly one signal to the claim's workflow; the workflow's activity checks the payment makes
+sense for the claim (activities/payment_checks.py) before applying it. The caller commits; on
+any error it rolls back and nothing of the file is kept.
 """
 
 from __future__ import annotations
@@ -71,14 +76,17 @@ def import_remittance(
 ) -> ImportResult:
     """Store every new transaction of the file; report as seen from `practice_ids` (None: all).
 
-    Payments of claims in other practices are stored and signalled all the same (the payer's
-    record is one fact, and a skipped payment could never be imported again: its trace would
-    be a duplicate), but they are neither counted nor listed for a caller who cannot see them.
+    A payment naming a claim outside `practice_ids` is stored unmatched and applied to
+    nothing: the caller may not write to that claim. That practice can still import the
+    payer's file itself, since duplicates are told apart per practice. Unmatched payments are
+    listed only to the practices the file is for (its payee), so no reply leaks a claim.
     """
     result = ImportResult()
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, int | None]] = set()
     for transaction in remit.transactions:
-        key = (payer_identifier(transaction), transaction.trace_number)
+        payer = payer_identifier(transaction)
+        scope = _file_practice(session, transaction, payer, practice_ids)
+        key = (payer, transaction.trace_number, scope)
         result.trace_numbers.append(transaction.trace_number)
         if key in seen or _stored(session, key):
             result.duplicate_trace_numbers.append(transaction.trace_number)
@@ -91,14 +99,40 @@ def import_remittance(
     return result
 
 
-def _stored(session: Session, key: tuple[str, str]) -> bool:
-    payer, trace = key
+def _stored(session: Session, key: tuple[str, str, int | None]) -> bool:
+    payer, trace, practice_id = key
+    same_practice = (
+        col(Remittance.practice_id).is_(None)
+        if practice_id is None
+        else Remittance.practice_id == practice_id
+    )
     found = session.exec(
         select(Remittance.id).where(
-            Remittance.payer_identifier == payer, Remittance.trace_number == trace
+            Remittance.payer_identifier == payer, Remittance.trace_number == trace, same_practice
         )
     ).first()
     return found is not None
+
+
+def _file_practice(
+    session: Session, transaction: Transaction, payer: str, practice_ids: Collection[int] | None
+) -> int | None:
+    """The practice a transaction is for: its payee among the caller's practices, else the
+    caller's only practice; None when that cannot be told (an all-practice import of a file
+    whose payee is none or several of ours)."""
+    payees = _payee_practices(session, transaction, payer)
+    if practice_ids is None:
+        return payees[0] if len(payees) == 1 else None
+    mine = [p for p in payees if p in practice_ids]
+    if len(mine) == 1:
+        return mine[0]
+    allowed = sorted(set(practice_ids))
+    return allowed[0] if len(allowed) == 1 else None
+
+
+def _payer_ids(transaction: Transaction) -> list[str]:
+    found = [transaction.originator, transaction.payer.id]
+    return sorted({value for value in found if value})
 
 
 def _store_transaction(
@@ -114,6 +148,8 @@ def _store_transaction(
         payer_identifier=key[0],
         trace_number=key[1],
         payer_name=transaction.payer.name[:60],
+        payer_ids=_payer_ids(transaction),
+        practice_id=key[2],
         amount=transaction.amount,
         payment_date=transaction.payment_date,
         method=transaction.method or None,
@@ -133,7 +169,7 @@ def _store_transaction(
     session.flush()
     payee_practices: list[int] | None = None  # looked up once, for the first unmatched claim
     for remit in transaction.claims:
-        claim = _match(session, remit)
+        claim = _match(session, remit, practice_ids)
         payment = _store_payment(session, remittance.id, remit, claim)
         result.payments += 1
         if payment.denial_category is not None:
@@ -144,8 +180,7 @@ def _store_transaction(
             if practice_ids is None or set(payee_practices) & set(practice_ids):
                 result.claims_unmatched.append(remit.control_number)
             continue
-        if practice_ids is None or claim.practice_id in practice_ids:
-            result.claims_matched += 1
+        result.claims_matched += 1
         slug = session.get(Practice, claim.practice_id).slug
         outbox = PaymentOutbox(
             claim_payment_id=payment.id, claim_id=claim.id, workflow_id=workflow_id(slug, claim.id)
@@ -155,16 +190,20 @@ def _store_transaction(
         result.outbox_ids.append(outbox.id)
 
 
-def _match(session: Session, remit: ClaimRemit) -> Claim | None:
+def _match(
+    session: Session, remit: ClaimRemit, practice_ids: Collection[int] | None
+) -> Claim | None:
+    """Our claim for a claim payment, among the caller's practices (None: all)."""
+    mine = True if practice_ids is None else col(Claim.practice_id).in_(list(practice_ids))
     by_control = session.exec(
-        select(Claim).where(Claim.control_number == remit.control_number)
+        select(Claim).where(Claim.control_number == remit.control_number, mine)
     ).first()
     if by_control is not None or not remit.payer_claim_number:
         return by_control
     # Payer claim numbers are the payer's, not unique across practices: only an unambiguous
     # match counts (a wrong match would pay the wrong claim).
     found = session.exec(
-        select(Claim).where(Claim.payer_claim_number == remit.payer_claim_number).limit(2)
+        select(Claim).where(Claim.payer_claim_number == remit.payer_claim_number, mine).limit(2)
     ).all()
     return found[0] if len(found) == 1 else None
 

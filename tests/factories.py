@@ -59,7 +59,8 @@ def payer(session: Session, practice: Practice, **fields) -> Payer:
         "practice_id": practice.id,
         "name": f"Payer {n}",
         "payer_id": f"P{n:05d}",
-        "remittance_ids": [f"1{n:09d}"],
+        # The second is how tests/remit_builder.py's 835s name their payer (REF*2U).
+        "remittance_ids": [f"1{n:09d}", "BHHP1"],
         "plan_type": "commercial",
         "filing_indicator": "CI",
         "correction_method": "replacement_7",

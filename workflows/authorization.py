@@ -38,7 +38,7 @@ from denialdesk.contracts.authorization import (
     AuthTaskSpec,
     Extension,
 )
-from denialdesk.contracts.claim import CONFLICT, INVALID, task_key
+from denialdesk.contracts.claim import CONFLICT, DATA_ERROR, INVALID, task_key
 from denialdesk.domain import authorizations as rules
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
@@ -46,7 +46,7 @@ ACTIVITY_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=["DataError"],
+    non_retryable_error_types=[DATA_ERROR],
 )
 
 

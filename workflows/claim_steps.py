@@ -9,10 +9,9 @@ same row again rather than a second one.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
-from decimal import Decimal
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 from denialdesk.contracts.authorization import USAGE_CHANGED_SIGNAL
 from denialdesk.contracts.claim import (
@@ -29,22 +28,28 @@ from denialdesk.contracts.claim import (
     SubmitRequest,
     TaskSpec,
 )
-from denialdesk.domain.priority import priority
-from denialdesk.workflows.claim_clock import WAITING_ON_PAYER, ClaimClock
+from denialdesk.workflows.claim_clock import WAITING_ON_PAYER
+from denialdesk.workflows.claim_holds import ClaimHolds, data_problem
 
 # Statuses in which a person has to work the claim (a work_denial task is open).
 NEEDS_WORK_STATUSES = frozenset({"denied", "partially_paid"})
 FREQUENCY_BY_METHOD = {"replacement_7": "7", "new_claim": "1"}
 
 
-class ClaimSteps(ClaimClock):
+class ClaimSteps(ClaimHolds):
     # --- scrub and submit ---------------------------------------------------------------------
 
     async def _scrub_then_submit(self) -> None:
         state = self._state
-        outcome: ScrubOutcome = await self._call(
-            SCRUB_CLAIM, ScrubRequest(self._claim_id, state.version, self._today()), ScrubOutcome
-        )
+        try:
+            outcome: ScrubOutcome = await self._call(
+                SCRUB_CLAIM,
+                ScrubRequest(self._claim_id, state.version, self._today()),
+                ScrubOutcome,
+            )
+        except ActivityError as error:
+            await self._data_hold("scrub", error)
+            return
         state.processing_days, state.charge = outcome.processing_days, outcome.charge
         if state.submitted_version is None:
             # Not yet with the payer: timely filing is the deadline. After a denial the
@@ -69,38 +74,18 @@ class ClaimSteps(ClaimClock):
         else:
             await self._submit(outcome.warnings)
 
-    async def _hold(self, reason: str, task_kind: str, detail: str, task_detail: dict) -> None:
-        state = self._state
-        await self._set_status("on_hold", "on_hold", detail, hold_reason=reason)
-        due = state.deadline_on
-        ranked = priority(
-            amount=Decimal(state.charge or "0"),
-            category=None,
-            deadline=date.fromisoformat(due) if due else None,
-            today=workflow.now().date(),
-        )
-        await self._open_task(
-            TaskSpec(
-                key="",
-                workflow_id="",
-                claim_id=0,
-                kind=task_kind,
-                amount=state.charge,
-                due_at=due,
-                priority=ranked.score,
-                priority_reason=ranked.reason,
-                detail=task_detail,
-            )
-        )
-
     async def _submit(self, warnings: int) -> None:
         state = self._state
         version, frequency = state.version, state.frequency
-        sent: SubmitOutcome = await self._call(
-            SUBMIT_CLAIM,
-            SubmitRequest(self._claim_id, version, frequency, self._today()),
-            SubmitOutcome,
-        )
+        try:
+            sent: SubmitOutcome = await self._call(
+                SUBMIT_CLAIM,
+                SubmitRequest(self._claim_id, version, frequency, self._today()),
+                SubmitOutcome,
+            )
+        except ActivityError as error:
+            await self._data_hold("submit", error)
+            return
         if sent.authorization_workflow_ids and workflow.patched("auth-usage-v1"):
             await self._tell_authorizations(sent.authorization_workflow_ids)
         status = "submitted" if state.submitted_version is None else "resubmitted"
@@ -125,17 +110,30 @@ class ClaimSteps(ClaimClock):
 
     # --- payments -----------------------------------------------------------------------------
 
-    async def _apply_payment(self, claim_payment_id: int) -> None:
+    async def _apply_payment(self, claim_payment_id: int, force: bool = False) -> None:
         state = self._state
-        if claim_payment_id in state.applied_payment_ids:
-            return  # signalled again after it was applied: exactly once
-        outcome: PaymentOutcome = await self._call(
-            APPLY_PAYMENT,
-            PaymentRequest(self._claim_id, claim_payment_id, state.appeal_level),
-            PaymentOutcome,
-        )
+        if claim_payment_id in state.applied_payment_ids and not force:
+            return  # signalled again after it was applied (or held): exactly once
+        try:
+            outcome: PaymentOutcome = await self._call(
+                APPLY_PAYMENT,
+                PaymentRequest(self._claim_id, claim_payment_id, state.appeal_level, force),
+                PaymentOutcome,
+            )
+        except ActivityError as error:
+            reason, _ = data_problem(error)
+            outcome = PaymentOutcome(
+                "held", None, "", False, "0.00", None, None, 0.0, "", "", 0,
+                held_reason=f"cannot be applied: {reason}",
+            )  # fmt: skip
+        if claim_payment_id not in state.applied_payment_ids:
+            state.applied_payment_ids.append(claim_payment_id)
+        if outcome.result == "held":
+            await self._hold_payment(
+                claim_payment_id, outcome.held_reason or "held", outcome.amount_at_stake
+            )
+            return
         state.status_before_payment[claim_payment_id] = state.status
-        state.applied_payment_ids.append(claim_payment_id)
         if outcome.result == "reversal":
             await self._reverse(claim_payment_id, outcome)
             return
@@ -239,6 +237,9 @@ class ClaimSteps(ClaimClock):
             return
         denial_spec = state.open_task_spec
         await self._close_task("done")
+        if task.kind == "review_payment":
+            await self._review_decision(decision)
+            return
         if action in ("write_off", "bill_patient"):
             self._stop_clock()
         elif action == "sent":
@@ -269,6 +270,9 @@ class ClaimSteps(ClaimClock):
                 f"reopening of version {state.version} requested",
                 user_id=user,
             )
+        elif action == "retry":  # the data outside the claim was fixed: the step again
+            await self._event("retry", f"version {state.version}: scrub and submit again", user)
+            await self._scrub_then_submit()
         elif action == "appeal":
             state.appeal_level = decision.level or state.appeal_level + 1
             letter = (
@@ -288,6 +292,24 @@ class ClaimSteps(ClaimClock):
             )
         else:  # resubmit
             await self._resubmit(decision, denial_spec)
+
+    async def _review_decision(self, decision: Decision) -> None:
+        payment_id = self._reviewed()
+        if decision.action == "apply":
+            await self._event(
+                "payment_accepted", f"claim payment {payment_id}: applied after review",
+                decision.user_id,
+            )  # fmt: skip
+            # Applied, it answers the claim: the task the review displaced is moot.
+            self._state.suspended_task_spec = None
+            await self._apply_payment(payment_id, force=True)
+            if self._state.open_task is None:
+                await self._after_review()
+            return
+        await self._event(
+            "payment_dismissed", f"claim payment {payment_id}: not applied", decision.user_id
+        )
+        await self._after_review()
 
     async def _resubmit(self, decision: Decision, denial_spec: TaskSpec | None) -> None:
         state = self._state

@@ -15,6 +15,7 @@ from temporalio.common import RetryPolicy
 
 from denialdesk.contracts.claim import (
     CLOSE_TASK,
+    DATA_ERROR,
     OPEN_TASK,
     RECORD_STATUS,
     ClaimState,
@@ -33,7 +34,7 @@ ACTIVITY_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=["DataError"],
+    non_retryable_error_types=[DATA_ERROR],
 )
 
 CLOSED_STATUSES = frozenset({"paid", "written_off", "patient_responsibility", "voided"})

@@ -5,21 +5,37 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from denialdesk.store.types import JSONType, Money, UTCDateTime, utcnow
 
 
 class Remittance(SQLModel, table=True):
-    """One ST/SE 835 transaction; (payer identifier, trace number) makes imports idempotent."""
+    """One ST/SE 835 transaction; (payer identifier, trace number, practice) makes imports
+    idempotent. The practice is the one the file is for (store/remittances.py): one
+    practice's import never makes another's file a duplicate."""
 
-    __table_args__ = (UniqueConstraint("payer_identifier", "trace_number"),)
+    # coalesce: an import whose practice cannot be told (NULL) is still one per trace, which
+    # a plain unique constraint would not hold (NULLs are distinct).
+    __table_args__ = (
+        Index(
+            "uq_remittance_trace",
+            "payer_identifier",
+            "trace_number",
+            text("coalesce(practice_id, 0)"),
+            unique=True,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     payer_identifier: str = Field(max_length=80)  # TRN03 (or REF*2U when TRN03 is absent)
     trace_number: str = Field(max_length=80)  # TRN02
     payer_name: str = Field(max_length=60)
+    # Every way the file names its payer (TRN03, REF*2U, N1*PR N104): one must be the
+    # claim's payer's before a payment is applied.
+    payer_ids: list[str] = Field(default_factory=list, sa_column=Column(JSONType))
+    practice_id: int | None = Field(default=None, foreign_key="practice.id", index=True)
     amount: Decimal = Field(sa_type=Money)  # BPR02
     payment_date: date | None = None  # BPR16
     method: str | None = Field(default=None, max_length=3)  # BPR04: ACH, CHK, NON
@@ -45,6 +61,9 @@ class ClaimPayment(SQLModel, table=True):
     payer_claim_number: str | None = Field(default=None, max_length=50)  # CLP07
     result: str = Field(max_length=20)  # paid | partially_paid | denied | reversal
     denial_category: str | None = Field(default=None, max_length=20)
+    # Why the claim's workflow held it instead of applying it (a review_payment task);
+    # held payments count in no total.
+    held_reason: str | None = Field(default=None, max_length=300)
 
 
 class PaymentLine(SQLModel, table=True):

@@ -149,10 +149,10 @@ def test_a_reversal_names_the_payment_it_reverses(engine, acts):
     other = RemitClaim(
         claim.control_number,
         Decimal("180"),
-        Decimal("140"),
+        Decimal("20"),
         "SOMETHING-ELSE",
         date(2024, 2, 15),
-        adjustments=[("CO", "45", Decimal("40"))],
+        adjustments=[("CO", "45", Decimal("160"))],
     )
     store_835(engine, build_835([original], trace="ORIG", paid_on=date(2024, 3, 1)))
     store_835(engine, build_835([other], trace="OTHER", paid_on=date(2024, 3, 2)))
@@ -167,7 +167,7 @@ def test_a_reversal_names_the_payment_it_reverses(engine, acts):
     assert redone.result == "paid" and redone.reverses_payment_id is None
     with session_scope(engine) as session:
         stored = session.get(Claim, claim.id)
-    assert stored.total_paid == Decimal("240.00")  # 140 + 140 − 140 + 100
+    assert stored.total_paid == Decimal("120.00")  # 140 + 20 − 140 + 100
     assert stored.payer_claim_number == "BH24089000014"
 
 

@@ -65,28 +65,28 @@ def test_import_then_duplicate(desk: Desk, claims):
         "trace_numbers": ["TRACE1"],
         "duplicate_trace_numbers": [],
         "claims_matched": 2,
-        "claims_unmatched": ["NOT-OURS"],  # the other practice's claim is not reported
+        # The other practice's claim is not the caller's: unmatched, applied to nothing.
+        "claims_unmatched": [foreign.control_number, "NOT-OURS"],
         "payments": 4,
         "denials": 1,
         "duplicate": False,
     }
     # The relay ran after the response: one signal_with_start per matched payment.
     started = {(wf_id, signal) for _, _, wf_id, _, signal, _ in desk.temporal.started}
-    slug, other_slug = desk.home.practice.slug, desk.other.practice.slug
+    slug = desk.home.practice.slug
     assert started == {
         (f"claim-{slug}-{mine.id}", PAYMENT_SIGNAL),
         (f"claim-{slug}-{by_number.id}", PAYMENT_SIGNAL),
-        (f"claim-{other_slug}-{foreign.id}", PAYMENT_SIGNAL),
     }
     with Session(desk.engine) as session:
         outbox = session.exec(select(PaymentOutbox)).all()
-        assert len(outbox) == 3 and all(row.sent_at is not None for row in outbox)
+        assert len(outbox) == 2 and all(row.sent_at is not None for row in outbox)
     again = _post(desk, "supervisor", _file(desk, claims))
     assert again.status_code == 200
     assert again.json()["duplicate"] is True and again.json()["payments"] == 0
     assert again.json()["duplicate_trace_numbers"] == ["TRACE1"]
     assert _count(desk.engine, Remittance) == 1 and _count(desk.engine, ClaimPayment) == 4
-    assert len(desk.temporal.started) == 3  # nothing sent twice
+    assert len(desk.temporal.started) == 2  # nothing sent twice
 
 
 def test_roles(desk: Desk, claims):
@@ -127,7 +127,7 @@ def test_a_failed_signal_stays_pending(desk: Desk, claims):
     assert _post(desk, "integration", _file(desk, claims)).status_code == 200
     with Session(desk.engine) as session:
         outbox = session.exec(select(PaymentOutbox)).all()
-        assert [(row.sent_at, row.attempts) for row in outbox] == [(None, 1)] * 3
+        assert [(row.sent_at, row.attempts) for row in outbox] == [(None, 1)] * 2
         assert outbox[0].last_error == "RuntimeError: frontend unavailable"
 
 
@@ -149,4 +149,4 @@ def test_parallel_imports_of_one_file_store_it_once(desk: Desk, claims):
     for thread in threads:
         thread.join(timeout=120)
     assert sorted(results) == [(200, False)] + [(200, True)] * 3
-    assert _count(desk.engine, Remittance) == 1 and _count(desk.engine, PaymentOutbox) == 3
+    assert _count(desk.engine, Remittance) == 1 and _count(desk.engine, PaymentOutbox) == 2

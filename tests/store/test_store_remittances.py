@@ -82,8 +82,10 @@ def test_import_matches_stores_and_writes_the_outbox(engine, claims):
     assert result.response() == {
         "trace_numbers": ["TR1"],
         "duplicate_trace_numbers": [],
-        "claims_matched": 2,  # the other practice's claim is stored but not reported
-        "claims_unmatched": ["UNKNOWN-9"],
+        # The other practice's claim is not the caller's to pay: stored unmatched, applied to
+        # nothing, and listed (the caller sent its control number, the file is theirs).
+        "claims_matched": 2,
+        "claims_unmatched": [foreign.control_number, "UNKNOWN-9"],
         "payments": 4,
         "denials": 2,
         "duplicate": False,
@@ -93,7 +95,7 @@ def test_import_matches_stores_and_writes_the_outbox(engine, claims):
         assert [p.claim_id for p in payments] == [
             by_control.id,
             by_payer_number.id,  # CLP07 matched when CLP01 did not
-            foreign.id,
+            None,
             None,
         ]
         assert [p.result for p in payments] == ["paid", "denied", "paid", "denied"]
@@ -102,7 +104,6 @@ def test_import_matches_stores_and_writes_the_outbox(engine, claims):
         assert [(o.claim_payment_id, o.workflow_id) for o in outbox] == [
             (payments[0].id, f"claim-{home.practice.slug}-{by_control.id}"),
             (payments[1].id, f"claim-{home.practice.slug}-{by_payer_number.id}"),
-            (payments[2].id, f"claim-{other.practice.slug}-{foreign.id}"),
         ]
         assert result.outbox_ids == [o.id for o in outbox]
         carcs = session.exec(select(PaymentAdjustment.carc).order_by(PaymentAdjustment.id)).all()
@@ -110,6 +111,8 @@ def test_import_matches_stores_and_writes_the_outbox(engine, claims):
         assert session.exec(select(PaymentRemark.code)).all() == ["N54"]
         remittance = session.exec(select(Remittance)).one()
         assert (remittance.payer_identifier, remittance.amount) == ("1043210987", D("240.00"))
+        assert remittance.payer_ids == ["1043210987", "BHHP1"]  # TRN03 and REF*2U
+        assert remittance.practice_id == home.practice.id  # the payee's practice
 
 
 def test_second_import_is_a_duplicate_and_stores_nothing(engine, claims):

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from denialdesk.contracts.claim import (
     APPLY_PAYMENT,
     CLOSE_TASK,
+    DATA_ERROR,
     ESCALATE_TASK,
     OPEN_TASK,
     RECORD_STATUS,
@@ -49,6 +51,12 @@ def blocked(*codes: str) -> ScrubOutcome:
 
 def needs_auth(problem: str = "missing") -> ScrubOutcome:
     return ScrubOutcome(blocking=0, warnings=0, authorization_problem=problem)
+
+
+def held(reason: str, amount: str = "1000000.00") -> PaymentOutcome:
+    """A payment the activity would not apply; `store.payments[-id]` is what forcing gives."""
+    return dataclasses.replace(outcome("paid"), result="held", held_reason=reason,
+                               amount_at_stake=amount)  # fmt: skip
 
 
 def outcome(
@@ -98,6 +106,8 @@ class FakeStore:
     def __init__(self) -> None:
         self.scrubs: dict[int, ScrubOutcome] = {}  # claim version -> outcome (default CLEAN)
         self.payments: dict[int, PaymentOutcome] = {}  # claim payment id -> outcome
+        # (step, claim version) -> (reason, field): that call fails with a DataError.
+        self.data_errors: dict[tuple[str, int], tuple[str, str]] = {}
         self.calls: list[tuple[str, Any]] = []
         self.events: dict[str, StatusChange] = {}  # by idempotency key, in insertion order
         self.tasks: dict[str, TaskRow] = {}
@@ -111,11 +121,13 @@ class FakeStore:
         @activity.defn(name=SCRUB_CLAIM)
         async def scrub(request: ScrubRequest) -> ScrubOutcome:
             self._record(SCRUB_CLAIM, request)
+            self._fail_if_told(SCRUB_CLAIM, request.version)
             return self.scrubs.get(request.version, CLEAN)
 
         @activity.defn(name=SUBMIT_CLAIM)
         async def submit(request: SubmitRequest) -> SubmitOutcome:
             self._record(SUBMIT_CLAIM, request)
+            self._fail_if_told(SUBMIT_CLAIM, request.version)
             self.submissions.append(request)
             return SubmitOutcome(len(self.submissions), f"837-{len(self.submissions)}.txt")
 
@@ -184,7 +196,11 @@ class FakeStore:
         @activity.defn(name=APPLY_PAYMENT)
         async def apply_payment(request: PaymentRequest) -> PaymentOutcome:
             self._record(APPLY_PAYMENT, request)
-            return self.payments[request.claim_payment_id]
+            self._fail_if_told(APPLY_PAYMENT, request.claim_payment_id)
+            found = self.payments[request.claim_payment_id]
+            if request.force and found.result == "held":
+                return self.payments.get(-request.claim_payment_id, outcome("paid"))
+            return found
 
         return [
             scrub,
@@ -198,6 +214,11 @@ class FakeStore:
             return_pended_task,
             release_idle_task,
         ]
+
+    def _fail_if_told(self, step: str, key: int) -> None:
+        told = self.data_errors.pop((step, key), None)
+        if told is not None:  # once: the fix (a correction, a retry) then succeeds
+            raise ApplicationError(told[0], told[1], type=DATA_ERROR, non_retryable=True)
 
     def _record(self, name: str, arg: Any) -> None:
         self.calls.append((name, arg))
