@@ -95,6 +95,10 @@ def _check(session: Session, principal: Principal, task: Task, body: DecisionBod
     """Everything the database can tell before the workflow is asked; the Decision to send."""
     if task.assignee_id != principal.user_id:  # deciding others' tasks is a supervisor's call
         require(principal, task.practice_id, Action.MANAGE_WORK)
+    if body.action == DecisionAction.APPLY:
+        # A held payment looked wrong to the checks: applying it anyway moves money on the
+        # claim that the remittance alone does not explain, so a supervisor signs it off.
+        require(principal, task.practice_id, Action.MANAGE_WORK)
     if task.version != body.version:
         raise HTTPException(
             status.HTTP_409_CONFLICT,

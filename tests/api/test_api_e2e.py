@@ -94,3 +94,69 @@ def test_claim_denied_then_written_off_through_the_api(settings, engine, tmp_pat
             assert detail["closed_at"] is not None
             again = call("POST", f"/tasks/{task.id}/decision", specialist, json=body)
             assert again.status_code in (409, 200)  # the same Update id, or the task is done
+
+
+def test_an_835_naming_another_practices_claims_pays_only_the_callers(settings, engine, tmp_path):
+    """Issue: a user of practice A posted an 835 naming practice B's claims and B's claims
+    were denied. Now B's claim is unmatched and untouched; A's own claim in the file is
+    applied; B can still import the payer's file for its claim afterwards."""
+    with session_scope(engine) as session:
+        a, b = world(session), world(session)
+        users = {
+            "a": _user(session, "a-integration", "integration", [a.practice.id]),
+            "b": _user(session, "b-integration", "integration", [b.practice.id]),
+        }
+        parties = {
+            key: (w.practice.slug, w.patient.id, w.coverage.id, w.provider.id)
+            for key, w in (("a", a), ("b", b))
+        }
+    with Temporal(engine, tmp_path / "outbox", settings.temporal_task_queue) as temporal:
+        app = create_app(settings, engine, temporal_client=temporal.client)
+        tokens = {key: issue_token(app.state.secret_key, user) for key, user in users.items()}
+
+        def call(method, path, who, **kwargs):
+            headers = {"Authorization": f"Bearer {tokens[who]}"}
+            return client.request(method, f"/api/v1{path}", headers=headers, **kwargs)
+
+        def create(who) -> tuple[int, str]:
+            slug, patient, coverage, provider = parties[who]
+            body = {
+                "patient_id": patient, "coverage_id": coverage, "provider_id": provider,
+                "diagnoses": ["F33.1"],
+                "lines": [{"service_date": DOS.isoformat(), "code": "90834", "minutes": 45,
+                           "charge": "150.00", "place_of_service": "11", "dx_pointers": [1]}],
+            }  # fmt: skip
+            created = call("POST", f"/practices/{slug}/claims", who, json=body)
+            assert created.status_code == 201, created.text
+            return created.json()["id"], created.json()["control_number"]
+
+        def denial(control: str) -> RemitClaim:
+            return RemitClaim(control, Decimal(150), Decimal(0), f"PCN-{control}", DOS,
+                              status="4", adjustments=[("CO", "197", Decimal(150))])  # fmt: skip
+
+        def status(claim_id: int) -> str:
+            with session_scope(engine) as session:
+                return session.get(Claim, claim_id).status
+
+        with TestClient(app) as client:
+            (a_claim, a_control), (b_claim, b_control) = create("a"), create("b")
+            for claim_id in (a_claim, b_claim):
+                until_row(engine, lambda s, c=claim_id: s.get(Claim, c).status == "submitted")
+            text = build_835([denial(a_control), denial(b_control)], trace="CROSS",
+                             paid_on=DOS, payee_npi=a.practice.npi)  # fmt: skip
+            imported = call("POST", "/remittances", "a", content=text.encode())
+            assert imported.status_code == 200, imported.text
+            assert imported.json()["claims_matched"] == 1
+            assert imported.json()["claims_unmatched"] == [b_control]
+            until_row(engine, lambda s: s.get(Claim, a_claim).status == "denied")
+            with session_scope(engine) as session:
+                assert session.exec(select(Task).where(Task.claim_id == b_claim)).all() == []
+            assert status(b_claim) == "submitted"
+            # B's own import of the payer's file (same payer, same trace) is not a duplicate.
+            own = build_835([denial(b_control)], trace="CROSS", paid_on=DOS,
+                            payee_npi=b.practice.npi)  # fmt: skip
+            mine = call("POST", "/remittances", "b", content=own.encode())
+            assert mine.status_code == 200 and mine.json()["duplicate"] is False
+            assert mine.json()["claims_matched"] == 1
+            until_row(engine, lambda s: s.get(Claim, b_claim).status == "denied")
+            assert status(a_claim) == "denied"

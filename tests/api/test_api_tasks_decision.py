@@ -137,3 +137,14 @@ def test_no_temporal_is_503(desk: Desk, task):
 def test_out_of_range_queue_is_422_not_500(desk: Desk, task, queue):
     response = _decide(desk, task, "specialist", action="reroute", reroute={"queue": queue})
     assert response.status_code == 422 and "queue" in str(response.json()["detail"])
+
+
+def test_applying_a_held_payment_needs_a_supervisor_dismissing_does_not(desk: Desk, task):
+    assert _decide(desk, task, "specialist", action="apply").status_code == 403
+    assert desk.temporal.updates == []
+    assert _decide(desk, task, "specialist", action="dismiss").status_code == 200
+    assert _decide(desk, task, "supervisor", action="apply").status_code == 200
+    assert [decision.action for _, _, decision, _ in desk.temporal.updates] == [
+        "dismiss",
+        "apply",
+    ]

@@ -159,3 +159,21 @@ def test_a_payment_dated_9999_is_refused_naming_the_segment(
     code, out, err = run(capsys, "--dry-run", "--json", str(late))
     assert code == 1
     assert err.startswith(f"{late}: segment {bpr_number}: BPR16 must be between 1900-01-01 and ")
+
+
+def test_payer_id_falls_back_to_trn03_without_ref_2u(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = (CORPUS / "03_denied_authorization.835").read_text()
+    segments = [s.strip() for s in text.split("~") if s.strip()]
+    trn03 = next(s for s in segments if s.startswith("TRN*")).split("*")[3]
+    ref = next(s for s in segments if s.startswith("REF*2U*"))
+    bare = tmp_path / "no_ref.835"
+    kept = [s for s in segments if s != ref]
+    kept = [f"SE*{int(s.split('*')[1]) - 1}*{s.split('*')[2]}" if s.startswith("SE*") else s
+            for s in kept]  # fmt: skip
+    bare.write_text("~".join(kept) + "~")
+    code, out, err = run(capsys, "--dry-run", "--json", str(bare))
+    assert code == 0, err
+    payer = json.loads(out)["files"][0]["payer"]
+    assert payer == {"name": "BLUE HARBOR HEALTH PLAN", "id": trn03}
