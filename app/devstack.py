@@ -248,7 +248,7 @@ async def start_temporal(settings: Settings, log_path: Path) -> asyncio.subproce
         "--log-level",
         "warn",
         "--ui-disable-news-fetch",  # the UI would otherwise call out to the internet
-        # The UI decrypts payloads through our codec endpoint (supervisors and admins only).
+        # The UI decrypts payloads through our codec endpoint (admins of every practice only).
         "--ui-codec-endpoint",
         f"http://127.0.0.1:{settings.web_port}/codec",
     ]
