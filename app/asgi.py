@@ -12,7 +12,10 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
+from denialdesk.api import remittances
+from denialdesk.api.authorizations import MAX_SCHEDULE_BYTES
 from denialdesk.api.router import api_router
+from denialdesk.app.body_limit import BodyLimit
 from denialdesk.app.codec import EncryptionCodec
 from denialdesk.app.codec_server import codec_router, ui_origins
 from denialdesk.app.relay import relay_pending
@@ -25,6 +28,13 @@ from denialdesk.web.pages import router as web_router
 from denialdesk.web.render import STATIC_DIR
 
 log = logging.getLogger(__name__)
+# JSON bodies and login forms are a few KB (a claim has at most 50 lines); only the file uploads
+# below take more, each up to the figure its route checks too.
+DEFAULT_BODY_BYTES = 1024 * 1024
+LARGE_BODIES = (
+    (r"/api/v1/remittances", remittances.MAX_BYTES),
+    (r"/api/v1/practices/[^/]+/schedule", MAX_SCHEDULE_BYTES),
+)
 
 
 def create_app(
@@ -64,6 +74,8 @@ def create_app(
     app.include_router(web_router)
     for exception, handler in WEB_EXCEPTION_HANDLERS.items():
         app.add_exception_handler(exception, handler)
+    # Outermost: bodies are capped before sessions, routing or authentication look at them.
+    app.add_middleware(BodyLimit, default=DEFAULT_BODY_BYTES, routes=LARGE_BODIES)
     # htmx is served from here, never from a CDN: pages must work on a closed network.
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
