@@ -47,6 +47,17 @@ def _parser() -> argparse.ArgumentParser:
         help="read the password from the first line of standard input",
     )
 
+    password = user_sub.add_parser(
+        "password", help="set a user's password (ends their sessions and API tokens)"
+    )
+    password.add_argument("username")
+    password.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from the first line of standard input",
+    )
+
     remit = sub.add_parser("import-835", help="import 835 remittance files (as POST /remittances)")
     remit.add_argument("files", nargs="+", metavar="FILE")
     remit.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -108,6 +119,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return auth_cli.import_schedule(settings, args.file, practice=args.practice)
     if args.command == "user":
         password = sys.stdin.readline().rstrip("\r\n")
+        if args.user_command == "password":
+            return commands.set_password(settings, args.username, password=password)
         return commands.create_user(
             settings, args.username, role=args.role, practices=args.practice, password=password
         )

@@ -11,6 +11,8 @@ from denialdesk.app.settings import Settings, SettingsError
 from denialdesk.store.db import make_engine, session_scope
 from denialdesk.store.migrate import upgrade
 from denialdesk.store.users import create_user as store_create_user
+from denialdesk.store.users import get_user
+from denialdesk.store.users import set_password as store_set_password
 
 
 def migrate(settings: Settings) -> int:
@@ -31,6 +33,18 @@ def create_user(
         )
         scope = ", ".join(practices) if practices else "every practice"
         print(f"created {role} {user.username} ({scope})")
+    return 0
+
+
+def set_password(settings: Settings, username: str, *, password: str) -> int:
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        user = get_user(session, username=username)
+        if user is None:
+            raise CLIError(f"no user {username!r}")
+        store_set_password(session, user, password)
+        print(f"password of {user.username} changed; their sessions and API tokens have ended")
     return 0
 
 

@@ -25,6 +25,11 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+
+
 def create_user(
     session: Session,
     *,
@@ -45,8 +50,7 @@ def create_user(
     except ValueError:
         roles = ", ".join(r.value for r in Role)
         raise UserError(f"unknown role {role!r} (choose from {roles})") from None
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    check_password(password)
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise UserError(f"user {username!r} already exists")
     practices = []
@@ -68,6 +72,24 @@ def create_user(
         session.add(UserRole(user_id=user.id, practice_id=None, role=role_value.value))
     session.flush()
     return user
+
+
+def end_sessions(session: Session, *, user_id: int) -> None:
+    """Revoke every session cookie and API token of the user (they carry the old version)."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.session_version += 1
+        session.add(user)
+        session.flush()
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """A new password; every session and token of the user ends with the old one."""
+    check_password(password)
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    session.add(user)
+    session.flush()
 
 
 def get_user(session: Session, *, username: str) -> User | None:

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from denialdesk.app.settings import Settings
 from denialdesk.store.db import session_scope
+from denialdesk.store.users import get_user, set_password
 
 MAX_FAILURES = 3  # small, so each test hashes few passwords (~0.1 s each)
 TOKEN = "/api/v1/auth/token"
@@ -86,3 +87,27 @@ def test_failures_below_the_limit_do_not_lock(client, users):
     for _ in range(MAX_FAILURES - 1):
         assert login(client, users[0], "guess").status_code == 401
     assert login(client, users[0]).status_code == 200
+
+
+def test_logout_revokes_every_token_of_the_caller(client, users):
+    first, second = (login(client, users[0]).json()["access_token"] for _ in range(2))
+    other = login(client, users[1]).json()["access_token"]
+    bearer = {"Authorization": f"Bearer {first}"}
+    assert client.post("/api/v1/auth/logout", headers=bearer).status_code == 204
+    for token in (first, second):
+        refused = client.get("/api/v1/practices", headers={"Authorization": f"Bearer {token}"})
+        assert refused.status_code == 401
+    # Other users' tokens live on; logging in again gives a working token.
+    assert client.get("/api/v1/practices", headers={"Authorization": f"Bearer {other}"}).is_success
+    fresh = login(client, users[0]).json()["access_token"]
+    assert client.get("/api/v1/practices", headers={"Authorization": f"Bearer {fresh}"}).is_success
+    assert client.post("/api/v1/auth/logout").status_code == 401
+
+
+def test_a_token_with_an_old_session_version_is_refused(client, engine, users):
+    token = login(client, users[0]).json()["access_token"]
+    with session_scope(engine) as session:
+        user = get_user(session, username=users[0])
+        set_password(session, user, "a brand new passphrase")
+    refused = client.get("/api/v1/practices", headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 401

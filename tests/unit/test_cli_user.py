@@ -124,3 +124,19 @@ def test_console_script_prints_one_line_without_traceback(db, tmp_path):
         "denialdesk: error: a specialist, supervisor or integration user needs --practice"
     ]
     assert _rows(db) == (0, 0)
+
+
+def test_password_change_ends_sessions_and_tokens(db, monkeypatch, capsys):
+    assert _run(monkeypatch, ["sam", "--role", "specialist", "--practice", "riverbend"]) == 0
+    with Session(db) as session:
+        before = session.exec(select(User).where(User.username == "sam")).one().session_version
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a different passphrase\n"))
+    assert main(["user", "password", "sam", "--password-stdin"]) == 0
+    with Session(db) as session:
+        assert authenticate(session, username="sam", password="a different passphrase")
+        assert not authenticate(session, username="sam", password=PASSWORD)
+        user = session.exec(select(User).where(User.username == "sam")).one()
+        assert user.session_version == before + 1
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a different passphrase\n"))
+    assert main(["user", "password", "nobody", "--password-stdin"]) == 1
+    assert capsys.readouterr().err.strip() == "denialdesk: error: no user 'nobody'"
