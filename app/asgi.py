@@ -15,6 +15,8 @@ from temporalio.client import Client
 from denialdesk.api import remittances
 from denialdesk.api.authorizations import MAX_SCHEDULE_BYTES
 from denialdesk.api.router import api_router
+from denialdesk.app.api_docs import OPENAPI_URL, add_docs
+from denialdesk.app.api_headers import ApiHeaders
 from denialdesk.app.body_limit import BodyLimit
 from denialdesk.app.codec import EncryptionCodec
 from denialdesk.app.codec_server import codec_router, ui_origins
@@ -46,10 +48,11 @@ def create_app(
     app = FastAPI(
         title="denialdesk",
         version="1",
-        openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        openapi_url=OPENAPI_URL,
+        docs_url=None,  # add_docs: Swagger UI from /static, not FastAPI's CDN default
         redoc_url=None,
     )
+    add_docs(app)
     app.state.settings = settings
     app.state.engine = engine
     app.state.secret_key = settings.secret_key.get_secret_value()
@@ -76,6 +79,7 @@ def create_app(
         app.add_exception_handler(exception, handler)
     # Outermost: bodies are capped before sessions, routing or authentication look at them.
     app.add_middleware(BodyLimit, default=DEFAULT_BODY_BYTES, routes=LARGE_BODIES)
+    app.add_middleware(ApiHeaders)  # outside BodyLimit, so its 413s carry the headers too
     # htmx is served from here, never from a CDN: pages must work on a closed network.
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
