@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
+from denialdesk.api.bodies import Body
 from denialdesk.api.deps import (
     PrincipalDep,
     SessionDep,
@@ -195,7 +196,7 @@ def next_task(
 # --- assign and pend ----------------------------------------------------------------------
 
 
-class AssignBody(BaseModel):
+class AssignBody(Body):
     assignee: str | None = Field(max_length=60, description="username, or null for the queue")
     version: int = Field(ge=1, le=MAX_ID)
 
@@ -243,7 +244,7 @@ def assign_task(
     return task_public(session, [task])[0]
 
 
-class BulkAssignBody(BaseModel):
+class BulkAssignBody(Body):
     task_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
         min_length=1, max_length=MAX_BULK
     )
@@ -282,7 +283,7 @@ def bulk_assign(
     return task_public(session, done)
 
 
-class PendBody(BaseModel):
+class PendBody(Body):
     until: date
     reason: str = Field(min_length=1, max_length=200)
     version: int = Field(ge=1, le=MAX_ID)

@@ -14,6 +14,7 @@ from temporalio.client import Client
 
 from denialdesk.api import remittances
 from denialdesk.api.authorizations import MAX_SCHEDULE_BYTES
+from denialdesk.api.bodies import EXCEPTION_HANDLERS as API_EXCEPTION_HANDLERS
 from denialdesk.api.router import api_router
 from denialdesk.app.api_docs import OPENAPI_URL, add_docs
 from denialdesk.app.api_headers import ApiHeaders
@@ -75,7 +76,7 @@ def create_app(
         ),
     )
     app.include_router(web_router)
-    for exception, handler in WEB_EXCEPTION_HANDLERS.items():
+    for exception, handler in (API_EXCEPTION_HANDLERS | WEB_EXCEPTION_HANDLERS).items():
         app.add_exception_handler(exception, handler)
     # Outermost: bodies are capped before sessions, routing or authentication look at them.
     app.add_middleware(BodyLimit, default=DEFAULT_BODY_BYTES, routes=LARGE_BODIES)
