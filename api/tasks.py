@@ -164,8 +164,8 @@ def list_tasks(
         user = get_user(session, username=assignee)
         # An unknown username matches nothing (an empty page tells nobody who exists).
         where = replace(where, assignee_id=user.id if user else 0)
-    after = decode_key(page.cursor) if page.cursor else None
     try:
+        after = decode_key(page.cursor, sort=sort) if page.cursor else None
         result = store_tasks.list_tasks(
             session, practice_ids=practice_ids, where=where, sort=sort, after=after,
             limit=page.limit,
@@ -173,7 +173,7 @@ def list_tasks(
     except ValueError as exc:
         raise cursor_error(page.cursor or "", str(exc)) from None
     return Page[TaskPublic](
-        items=task_public(session, result.items), next_cursor=encode_key(result.next_key)
+        items=task_public(session, result.items), next_cursor=encode_key(result.next_key, sort=sort)
     )
 
 
