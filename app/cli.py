@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from denialdesk.app.settings import Settings, SettingsError
+from denialdesk.app.settings import SettingsError, load_settings
 from denialdesk.store.users import UserError
 
 
@@ -102,7 +102,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from denialdesk.app.remit_report import import_835_dry_run
 
         return import_835_dry_run(args.files, as_json=args.json)
-    settings = Settings()
+    settings = load_settings()
     if args.command in ("import-835", "export-837"):
         from denialdesk.app import exchange_cli
 
