@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from denialdesk.api import remittances
 from denialdesk.api.authorizations import MAX_SCHEDULE_BYTES
@@ -81,6 +82,10 @@ def create_app(
     # Outermost: bodies are capped before sessions, routing or authentication look at them.
     app.add_middleware(BodyLimit, default=DEFAULT_BODY_BYTES, routes=LARGE_BODIES)
     app.add_middleware(ApiHeaders)  # outside BodyLimit, so its 413s carry the headers too
+    if settings.trusted_proxy_list:
+        # The client address (login lock-out, audit) from X-Forwarded-For, but only when the
+        # connection comes from a configured proxy; uvicorn's own handling is switched off.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     # htmx is served from here, never from a CDN: pages must work on a closed network.
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -51,15 +51,20 @@ def set_password(settings: Settings, username: str, *, password: str) -> int:
 def web(settings: Settings) -> int:
     import uvicorn
 
+    from denialdesk.app.access_log import AccessLog
     from denialdesk.app.asgi import create_app
 
     settings.require_secrets()
     engine = make_engine(settings.db_url)
+    _configure_logging()
     uvicorn.run(
-        create_app(settings, engine),
+        AccessLog(create_app(settings, engine)),
         host=settings.web_host,
         port=settings.web_port,
-        proxy_headers=True,
+        # X-Forwarded-For is read by the app, from DENIALDESK_TRUSTED_PROXIES only.
+        proxy_headers=False,
+        # uvicorn's access log writes the query string; AccessLog writes the path only.
+        access_log=False,
         log_level="info",
     )
     return 0

@@ -155,6 +155,7 @@ class _Stack:
             create_app(s, self.engine),
             log_level="warning",
             access_log=False,  # request paths and queries may name patients
+            proxy_headers=False,  # X-Forwarded-For only from DENIALDESK_TRUSTED_PROXIES (the app)
             timeout_graceful_shutdown=5,
         )
         self.web = _QuietServer(config)

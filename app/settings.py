@@ -44,6 +44,10 @@ class Settings(BaseSettings):
 
     web_host: str = "127.0.0.1"
     web_port: Port = 8000
+    # Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For is believed, comma
+    # separated; none by default, so a client cannot pick the address its login failures count
+    # against.
+    trusted_proxies: str = ""
     # Browsers only send a Secure cookie over https; dev serves plain http on loopback.
     cookie_secure: bool | None = None
 
@@ -67,6 +71,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.var_dir / 'denialdesk.sqlite').as_posix()}"
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @property
     def secure_cookies(self) -> bool:

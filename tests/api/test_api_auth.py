@@ -5,9 +5,12 @@ from __future__ import annotations
 import factories
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from denialdesk.app.asgi import create_app
 from denialdesk.app.settings import Settings
 from denialdesk.store.db import session_scope
+from denialdesk.store.models import LoginFailure
 from denialdesk.store.users import get_user, set_password
 
 MAX_FAILURES = 3  # small, so each test hashes few passwords (~0.1 s each)
@@ -111,3 +114,29 @@ def test_a_token_with_an_old_session_version_is_refused(client, engine, users):
         set_password(session, user, "a brand new passphrase")
     refused = client.get("/api/v1/practices", headers={"Authorization": f"Bearer {token}"})
     assert refused.status_code == 401
+
+
+def _failure_addresses(engine) -> list[str]:
+    with Session(engine) as session:
+        return list(session.exec(select(LoginFailure.address)).all())
+
+
+def test_forwarded_for_is_believed_only_from_configured_proxies(engine, users, tmp_path):
+    settings = Settings(
+        mode="dev", var_dir=tmp_path / "var", trusted_proxies="10.0.0.9", _env_file=None
+    )
+    app = create_app(settings, engine)
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}
+    for peer in ("10.0.0.9", "10.0.0.8"):  # the proxy, then a client claiming an address
+        client = TestClient(app, client=(peer, 40000))
+        wrong = {"username": users[0], "password": "wrong password"}
+        assert client.post(TOKEN, data=wrong, headers=forwarded).status_code == 401
+    assert sorted(_failure_addresses(engine)) == ["10.0.0.8", "203.0.113.7"]
+
+
+def test_forwarded_for_is_ignored_by_default(client, engine, users):
+    spoofing = TestClient(client.app, client=("127.0.0.1", 40000))
+    wrong = {"username": users[0], "password": "wrong password"}
+    response = spoofing.post(TOKEN, data=wrong, headers={"X-Forwarded-For": "203.0.113.7"})
+    assert response.status_code == 401
+    assert _failure_addresses(engine) == ["127.0.0.1"]
