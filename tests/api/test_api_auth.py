@@ -140,3 +140,16 @@ def test_forwarded_for_is_ignored_by_default(client, engine, users):
     response = spoofing.post(TOKEN, data=wrong, headers={"X-Forwarded-For": "203.0.113.7"})
     assert response.status_code == 401
     assert _failure_addresses(engine) == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize("username", ["nul\x00byte", "<script>", "  "])
+def test_a_username_no_user_can_have_is_a_plain_401(client, engine, users, username):
+    # Never a 500 (PostgreSQL refuses NUL in text) and never stored as typed.
+    assert login(client, username).status_code == 401
+    assert _failure_addresses(engine) == ["testclient"]
+    with Session(engine) as session:
+        assert session.exec(select(LoginFailure.username)).all() == ["(invalid)"]
+
+
+def test_login_is_case_insensitive(client, users):
+    assert login(client, users[0].upper()).status_code == 200
