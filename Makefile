@@ -8,6 +8,8 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 HTMX := web/static/htmx.min.js
+# Swagger UI for /api/v1/docs, served from here rather than a CDN (closed networks, no tracking).
+SWAGGER := web/static/swagger-ui-bundle.js web/static/swagger-ui.css
 # Debian's CA bundle, so uv trusts the same registries pip does on this machine.
 export SSL_CERT_FILE ?= $(wildcard /etc/ssl/certs/ca-certificates.crt)
 export UV_PYTHON_DOWNLOADS := never
@@ -17,7 +19,7 @@ export UV_PYTHON_DOWNLOADS := never
 run: install
 	$(VENV)/bin/denialdesk dev
 
-install: $(VENV)/.installed $(HTMX)
+install: $(VENV)/.installed $(HTMX) $(SWAGGER)
 
 $(UV):
 	python3 -m pip install --quiet --disable-pip-version-check --target $(TOOLS) uv==$(UV_VERSION)
@@ -26,9 +28,13 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 	PYTHONPATH=$(TOOLS) $(UV) sync --frozen --python python3.11
 	touch $@
 
-$(HTMX): web/package.json web/package-lock.json
-	cd web && npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p web/static && cp web/node_modules/htmx.org/dist/htmx.min.js $@
+# --ignore-scripts: the assets are plain files; swagger-ui-dist's dependency @scarf/scarf would
+# otherwise report the install to a third party.
+$(HTMX) $(SWAGGER) &: web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p web/static && cp web/node_modules/htmx.org/dist/htmx.min.js $(HTMX)
+	cp web/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	   web/node_modules/swagger-ui-dist/swagger-ui.css web/static/
 
 # Browser tests drive Debian's Chromium (Playwright's own download is not used).
 chromium:
@@ -51,4 +57,4 @@ soak: install
 	$(VENV)/bin/pytest -m soak -p no:cacheprovider
 
 clean:
-	rm -rf $(VENV) $(TOOLS) web/node_modules $(HTMX) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) web/node_modules $(HTMX) $(SWAGGER) .pytest_cache .ruff_cache

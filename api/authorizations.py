@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from denialdesk.api.bodies import Body
 from denialdesk.api.deps import (
     PrincipalDep,
     SessionDep,
@@ -42,7 +43,7 @@ Code = Annotated[str, Field(min_length=5, max_length=5)]
 MAX_SCHEDULE_BYTES = 2_000_000
 
 
-class AuthorizationCreate(BaseModel):
+class AuthorizationCreate(Body):
     coverage_id: int = Field(ge=1, le=MAX_ID)
     number: str = Field(min_length=1, max_length=50)
     codes: list[Code] = Field(min_length=1, max_length=store_auth.MAX_CODES)
@@ -52,12 +53,12 @@ class AuthorizationCreate(BaseModel):
     end_date: date
 
 
-class AuthorizationExtend(BaseModel):
+class AuthorizationExtend(Body):
     end_date: date | None = None
     approved: int | None = Field(default=None, gt=0, le=100_000)
 
 
-class ScheduledBody(BaseModel):
+class ScheduledBody(Body):
     dates: list[date] = Field(max_length=store_auth.MAX_VISITS)
 
 

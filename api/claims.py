@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from denialdesk.api.bodies import Body
 from denialdesk.api.deps import (
     PrincipalDep,
     SessionDep,
@@ -46,7 +47,7 @@ Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 Code = Annotated[str, Field(min_length=1, max_length=8)]
 
 
-class LineBody(BaseModel):
+class LineBody(Body):
     service_date: date
     code: str = Field(min_length=5, max_length=5)
     modifiers: list[Annotated[str, Field(min_length=2, max_length=2)]] = Field(
@@ -60,7 +61,7 @@ class LineBody(BaseModel):
     rendering_provider_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
-class ClaimCreate(BaseModel):
+class ClaimCreate(Body):
     patient_id: int = Field(ge=1, le=MAX_ID)
     coverage_id: int = Field(ge=1, le=MAX_ID)
     provider_id: int = Field(ge=1, le=MAX_ID)
@@ -69,7 +70,7 @@ class ClaimCreate(BaseModel):
     lines: list[LineBody] = Field(min_length=1, max_length=50)
 
 
-class ClaimCorrect(BaseModel):
+class ClaimCorrect(Body):
     authorization_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     diagnoses: list[Code] | None = Field(default=None, min_length=1, max_length=12)
     lines: list[LineBody] | None = Field(default=None, min_length=1, max_length=50)
@@ -138,7 +139,7 @@ class ClaimPublic(BaseModel):
     closed_at: datetime | None
 
 
-class NoteBody(BaseModel):
+class NoteBody(Body):
     text: str = Field(min_length=1, max_length=4000)
 
 

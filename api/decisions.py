@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
+from denialdesk.api.bodies import Body
 from denialdesk.api.deps import PrincipalDep, SessionDep, TemporalDep, require
 from denialdesk.api.paging import MAX_ID, Id
 from denialdesk.api.tasks import load_task
@@ -30,11 +31,11 @@ from denialdesk.workflows import client as workflows
 router = APIRouter(tags=["tasks"])
 
 
-class Resubmit(BaseModel):
+class Resubmit(Body):
     claim_version: int = Field(ge=1, le=MAX_ID)
 
 
-class Appeal(BaseModel):
+class Appeal(Body):
     level: int = Field(ge=1, le=9)
     letter_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     no_letter_reason: str | None = Field(default=None, min_length=1, max_length=200)
@@ -46,11 +47,11 @@ class Appeal(BaseModel):
         return self
 
 
-class WriteOff(BaseModel):
+class WriteOff(Body):
     reason: str = Field(min_length=1, max_length=200)
 
 
-class BillPatient(BaseModel):
+class BillPatient(Body):
     amount: Decimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=2)
 
 
@@ -58,11 +59,11 @@ QueueId = Annotated[int, Field(ge=1, le=MAX_ID)]
 QueueName = Annotated[str, Field(min_length=1, max_length=60)]
 
 
-class Reroute(BaseModel):
+class Reroute(Body):
     queue: QueueId | QueueName = Field(description="queue id or name")
 
 
-class DecisionBody(BaseModel):
+class DecisionBody(Body):
     action: DecisionAction
     note: str = Field(default="", max_length=2000)
     version: int = Field(ge=1, le=MAX_ID)

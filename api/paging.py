@@ -1,8 +1,10 @@
 """Keyset paging shared by every list endpoint: `limit` (1-200) and an opaque `cursor`.
 
 A cursor is the base64 of what the previous page ended on: `after:ID` for lists in id order,
-or a JSON `[sort value, id]` for lists sorted by something else (tasks by priority, due...).
-Anything we did not hand out is a 422 on `cursor`, never a 500.
+or a JSON `[sort value, id, sort name]` for lists sorted by something else (tasks by priority,
+due...). The sort name is in the cursor because one sort's value often parses as another's (an
+amount as a priority) and would page silently wrong. Anything we did not hand out, or a cursor
+of another sort order, is a 422 on `cursor`, never a 500.
 """
 
 from __future__ import annotations
@@ -49,21 +51,25 @@ def decode_cursor(cursor: str) -> int:
     return int(number)
 
 
-def encode_key(key: tuple[str | None, int] | None) -> str | None:
-    """A cursor for a list sorted by a value: (the value as a string or None, the row id)."""
-    return None if key is None else _b64(_KEY_PREFIX + json.dumps(list(key)))
+def encode_key(key: tuple[str | None, int] | None, *, sort: str) -> str | None:
+    """A cursor for a list sorted by `sort`: (the value as a string or None, the row id)."""
+    return None if key is None else _b64(_KEY_PREFIX + json.dumps([*key, sort]))
 
 
-def decode_key(cursor: str) -> tuple[str | None, int]:
+def decode_key(cursor: str, *, sort: str | None = None) -> tuple[str | None, int]:
+    """(value, id) of a cursor; ValueError when we did not hand it out or, given `sort`, when
+    it was handed out for another sort order."""
     raw = _unb64(cursor)
     body = raw.removeprefix(_KEY_PREFIX)
     try:
-        value, row_id = json.loads(body)
+        value, row_id, cursor_sort = json.loads(body)
     except (ValueError, TypeError):
         raise ValueError("not a cursor from this API") from None
     valid_id = isinstance(row_id, int) and not isinstance(row_id, bool) and 0 <= row_id <= MAX_ID
     if raw == body or not valid_id or not (value is None or isinstance(value, str)):
         raise ValueError("not a cursor from this API")
+    if not isinstance(cursor_sort, str) or (sort is not None and cursor_sort != sort):
+        raise ValueError("the cursor is from another sort order")
     return value, row_id
 
 

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
+from denialdesk.api.bodies import Body
 from denialdesk.api.deps import (
     PrincipalDep,
     SessionDep,
@@ -166,8 +167,8 @@ def list_tasks(
         user = get_user(session, username=assignee)
         # An unknown username matches nothing (an empty page tells nobody who exists).
         where = replace(where, assignee_id=user.id if user else 0)
-    after = decode_key(page.cursor) if page.cursor else None
     try:
+        after = decode_key(page.cursor, sort=sort) if page.cursor else None
         result = store_tasks.list_tasks(
             session, practice_ids=practice_ids, where=where, sort=sort, after=after,
             limit=page.limit,
@@ -175,7 +176,7 @@ def list_tasks(
     except ValueError as exc:
         raise cursor_error(page.cursor or "", str(exc)) from None
     return Page[TaskPublic](
-        items=task_public(session, result.items), next_cursor=encode_key(result.next_key)
+        items=task_public(session, result.items), next_cursor=encode_key(result.next_key, sort=sort)
     )
 
 
@@ -198,7 +199,7 @@ def next_task(
 # --- assign and pend ----------------------------------------------------------------------
 
 
-class AssignBody(BaseModel):
+class AssignBody(Body):
     assignee: str | None = Field(max_length=60, description="username, or null for the queue")
     version: int = Field(ge=1, le=MAX_ID)
 
@@ -246,7 +247,7 @@ def assign_task(
     return task_public(session, [task])[0]
 
 
-class BulkAssignBody(BaseModel):
+class BulkAssignBody(Body):
     task_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
         min_length=1, max_length=MAX_BULK
     )
@@ -285,7 +286,7 @@ def bulk_assign(
     return task_public(session, done)
 
 
-class PendBody(BaseModel):
+class PendBody(Body):
     until: date
     reason: str = Field(min_length=1, max_length=200)
     version: int = Field(ge=1, le=MAX_ID)

@@ -11,8 +11,15 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from denialdesk.api import remittances
+from denialdesk.api.authorizations import MAX_SCHEDULE_BYTES
+from denialdesk.api.bodies import EXCEPTION_HANDLERS as API_EXCEPTION_HANDLERS
 from denialdesk.api.router import api_router
+from denialdesk.app.api_docs import OPENAPI_URL, add_docs
+from denialdesk.app.api_headers import ApiHeaders
+from denialdesk.app.body_limit import BodyLimit
 from denialdesk.app.codec import EncryptionCodec
 from denialdesk.app.codec_server import codec_router, ui_origins
 from denialdesk.app.relay import relay_pending
@@ -25,6 +32,13 @@ from denialdesk.web.pages import router as web_router
 from denialdesk.web.render import STATIC_DIR
 
 log = logging.getLogger(__name__)
+# JSON bodies and login forms are a few KB (a claim has at most 50 lines); only the file uploads
+# below take more, each up to the figure its route checks too.
+DEFAULT_BODY_BYTES = 1024 * 1024
+LARGE_BODIES = (
+    (r"/api/v1/remittances", remittances.MAX_BYTES),
+    (r"/api/v1/practices/[^/]+/schedule", MAX_SCHEDULE_BYTES),
+)
 
 
 def create_app(
@@ -36,10 +50,11 @@ def create_app(
     app = FastAPI(
         title="denialdesk",
         version="1",
-        openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        openapi_url=OPENAPI_URL,
+        docs_url=None,  # add_docs: Swagger UI from /static, not FastAPI's CDN default
         redoc_url=None,
     )
+    add_docs(app)
     app.state.settings = settings
     app.state.engine = engine
     app.state.secret_key = settings.secret_key.get_secret_value()
@@ -62,8 +77,15 @@ def create_app(
         ),
     )
     app.include_router(web_router)
-    for exception, handler in WEB_EXCEPTION_HANDLERS.items():
+    for exception, handler in (API_EXCEPTION_HANDLERS | WEB_EXCEPTION_HANDLERS).items():
         app.add_exception_handler(exception, handler)
+    # Outermost: bodies are capped before sessions, routing or authentication look at them.
+    app.add_middleware(BodyLimit, default=DEFAULT_BODY_BYTES, routes=LARGE_BODIES)
+    app.add_middleware(ApiHeaders)  # outside BodyLimit, so its 413s carry the headers too
+    if settings.trusted_proxy_list:
+        # The client address (login lock-out, audit) from X-Forwarded-For, but only when the
+        # connection comes from a configured proxy; uvicorn's own handling is switched off.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     # htmx is served from here, never from a CDN: pages must work on a closed network.
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from denialdesk.app.settings import Settings, SettingsError
+from denialdesk.app.settings import SettingsError, load_settings
 from denialdesk.store.users import UserError
 
 
@@ -41,6 +41,17 @@ def _parser() -> argparse.ArgumentParser:
         help="practices the role applies to (an admin without --practice administers all)",
     )
     create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from the first line of standard input",
+    )
+
+    password = user_sub.add_parser(
+        "password", help="set a user's password (ends their sessions and API tokens)"
+    )
+    password.add_argument("username")
+    password.add_argument(
         "--password-stdin",
         action="store_true",
         required=True,
@@ -91,7 +102,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from denialdesk.app.remit_report import import_835_dry_run
 
         return import_835_dry_run(args.files, as_json=args.json)
-    settings = Settings()
+    settings = load_settings()
     if args.command in ("import-835", "export-837"):
         from denialdesk.app import exchange_cli
 
@@ -108,6 +119,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return auth_cli.import_schedule(settings, args.file, practice=args.practice)
     if args.command == "user":
         password = sys.stdin.readline().rstrip("\r\n")
+        if args.user_command == "password":
+            return commands.set_password(settings, args.username, password=password)
         return commands.create_user(
             settings, args.username, role=args.role, practices=args.practice, password=password
         )

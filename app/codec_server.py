@@ -1,8 +1,10 @@
-"""The remote codec endpoint for Temporal's Web UI: /codec/decode and /codec/encode.
+"""The remote codec endpoint for Temporal's Web UI: /codec/decode only.
 
 The UI runs in the browser on another origin (the dev server's UI port), so this answers CORS
-for that origin only, with credentials: a supervisor or admin logged in to denialdesk (session
-cookie) or holding an API token can read the decrypted payloads; nobody else can.
+for that origin only, with credentials. Payloads carry no practice, so only an admin of every
+practice (session cookie or API token) may decrypt: a supervisor of one practice would read all
+of them. There is no /codec/encode: the UI does not need it, and it would be an encryption
+oracle for anyone allowed to call it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from temporalio.api.common.v1 import Payloads
 
 from denialdesk.app.codec import CodecError, EncryptionCodec
 from denialdesk.domain.principal import Principal
-from denialdesk.domain.roles import Action, may
+from denialdesk.domain.roles import Role
 from denialdesk.store.tokens import user_for_token
 from denialdesk.store.users import load_principal
 from denialdesk.web.session import principal_for
@@ -42,24 +44,21 @@ def codec_router(codec: EncryptionCodec, origins: Iterable[str]) -> APIRouter:
             response.headers["Vary"] = "Origin"
         return response
 
-    @router.options("/codec/{operation}")
-    def preflight(operation: str, request: Request) -> Response:
+    @router.options("/codec/decode")
+    def preflight(request: Request) -> Response:
         return cors(request, Response(status_code=204))
 
-    @router.post("/codec/{operation}")
-    async def transcode(operation: str, request: Request) -> Response:
-        if operation not in ("encode", "decode"):
-            return cors(request, Response(status_code=404))
+    @router.post("/codec/decode")
+    async def decode(request: Request) -> Response:
         if not _may_read_payloads(request):
             return cors(request, Response("not authorized", status_code=401))
         try:
             payloads = json_format.Parse(
                 await request.body(), Payloads(), ignore_unknown_fields=True
             )
-            work = codec.encode if operation == "encode" else codec.decode
-            result = Payloads(payloads=await work(list(payloads.payloads)))
+            result = Payloads(payloads=await codec.decode(list(payloads.payloads)))
         except (json_format.ParseError, CodecError) as exc:
-            return cors(request, Response(f"cannot {operation}: {exc}", status_code=400))
+            return cors(request, Response(f"cannot decode: {exc}", status_code=400))
         body = json_format.MessageToJson(result)
         return cors(request, Response(body, media_type="application/json"))
 
@@ -69,10 +68,7 @@ def codec_router(codec: EncryptionCodec, origins: Iterable[str]) -> APIRouter:
 def _may_read_payloads(request: Request) -> bool:
     with Session(request.app.state.engine) as db:
         principal = _principal(request, db)
-    if principal is None:
-        return False
-    roles = [*principal.roles.values(), principal.all_practices_role]
-    return any(role is not None and may(role, Action.MANAGE_WORK) for role in roles)
+    return principal is not None and principal.all_practices_role is Role.ADMIN
 
 
 def _principal(request: Request, db: Session) -> Principal | None:

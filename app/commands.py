@@ -11,6 +11,8 @@ from denialdesk.app.settings import Settings, SettingsError
 from denialdesk.store.db import make_engine, session_scope
 from denialdesk.store.migrate import upgrade
 from denialdesk.store.users import create_user as store_create_user
+from denialdesk.store.users import get_user
+from denialdesk.store.users import set_password as store_set_password
 
 
 def migrate(settings: Settings) -> int:
@@ -34,18 +36,35 @@ def create_user(
     return 0
 
 
+def set_password(settings: Settings, username: str, *, password: str) -> int:
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        user = get_user(session, username=username)
+        if user is None:
+            raise CLIError(f"no user {username!r}")
+        store_set_password(session, user, password)
+        print(f"password of {user.username} changed; their sessions and API tokens have ended")
+    return 0
+
+
 def web(settings: Settings) -> int:
     import uvicorn
 
+    from denialdesk.app.access_log import AccessLog
     from denialdesk.app.asgi import create_app
 
     settings.require_secrets()
     engine = make_engine(settings.db_url)
+    _configure_logging()
     uvicorn.run(
-        create_app(settings, engine),
+        AccessLog(create_app(settings, engine)),
         host=settings.web_host,
         port=settings.web_port,
-        proxy_headers=True,
+        # X-Forwarded-For is read by the app, from DENIALDESK_TRUSTED_PROXIES only.
+        proxy_headers=False,
+        # uvicorn's access log writes the query string; AccessLog writes the path only.
+        access_log=False,
         log_level="info",
     )
     return 0

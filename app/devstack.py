@@ -155,6 +155,7 @@ class _Stack:
             create_app(s, self.engine),
             log_level="warning",
             access_log=False,  # request paths and queries may name patients
+            proxy_headers=False,  # X-Forwarded-For only from DENIALDESK_TRUSTED_PROXIES (the app)
             timeout_graceful_shutdown=5,
         )
         self.web = _QuietServer(config)
@@ -248,7 +249,7 @@ async def start_temporal(settings: Settings, log_path: Path) -> asyncio.subproce
         "--log-level",
         "warn",
         "--ui-disable-news-fetch",  # the UI would otherwise call out to the internet
-        # The UI decrypts payloads through our codec endpoint (supervisors and admins only).
+        # The UI decrypts payloads through our codec endpoint (admins of every practice only).
         "--ui-codec-endpoint",
         f"http://127.0.0.1:{settings.web_port}/codec",
     ]

@@ -10,9 +10,9 @@ import base64
 import os
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Values people paste from tutorials; refused outside dev mode.
@@ -20,6 +20,7 @@ KNOWN_DEFAULT_SECRETS = frozenset(
     {"changeme", "change-me", "changethis", "secret", "dev", "development", "password", "test"}
 )
 MIN_SECRET_LENGTH = 32
+Port = Annotated[int, Field(ge=1, le=65535)]
 
 
 class SettingsError(Exception):
@@ -38,11 +39,15 @@ class Settings(BaseSettings):
     temporal_task_queue: str = "denialdesk"
     temporal_tls: bool = False
     temporal_api_key: SecretStr | None = None
-    temporal_ui_port: int = 8233
-    temporal_port: int = 7233
+    temporal_ui_port: Port = 8233
+    temporal_port: Port = 7233
 
     web_host: str = "127.0.0.1"
-    web_port: int = 8000
+    web_port: Port = 8000
+    # Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For is believed, comma
+    # separated; none by default, so a client cannot pick the address its login failures count
+    # against.
+    trusted_proxies: str = ""
     # Browsers only send a Secure cookie over https; dev serves plain http on loopback.
     cookie_secure: bool | None = None
 
@@ -66,6 +71,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.var_dir / 'denialdesk.sqlite').as_posix()}"
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @property
     def secure_cookies(self) -> bool:
@@ -145,4 +154,15 @@ def _dev_secret(path: Path, make) -> str:
 
 
 def get_settings(**overrides) -> Settings:
-    return Settings(**overrides)
+    return load_settings(**overrides)
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment; a bad value is a SettingsError naming the variable (the
+    CLI prints it as one line), never a validation traceback. The value is not repeated."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "DENIALDESK_" + "_".join(str(part) for part in first["loc"]).upper()
+        raise SettingsError(f"{name}: {first['msg'].lower()}") from None

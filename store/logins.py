@@ -13,7 +13,9 @@ from sqlmodel import Session, delete, select
 
 from denialdesk.store.models import AuditEvent, LoginFailure, User
 from denialdesk.store.types import utcnow
-from denialdesk.store.users import authenticate
+from denialdesk.store.users import authenticate, normalize_username, valid_username
+
+INVALID_USERNAME = "(invalid)"
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,11 @@ def attempt_login(
     """
     now = now or utcnow()
     since = now - timedelta(seconds=limits.window_seconds)
-    username = username.strip()
+    # Failures are counted per normalized name; names no user can have share one bucket, so no
+    # odd bytes (NUL, markup) reach the failure rows or the audit log.
+    username = normalize_username(username)
+    if not valid_username(username):
+        username = INVALID_USERNAME
     _check_throttle(session, username=username, address=address, since=since, limits=limits)
     user = authenticate(session, username=username, password=password)
     if user is None:

@@ -1,4 +1,5 @@
-"""Signed, expiring bearer tokens for the API; changing a password revokes its tokens."""
+"""Signed, expiring bearer tokens for the API. A token carries the user's session version and
+password fingerprint: logging out or changing the password (both bump the version) revokes it."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ def password_fingerprint(user: User) -> str:
 
 def issue_token(secret_key: str, user: User) -> str:
     serializer = URLSafeTimedSerializer(secret_key, salt=_SALT)
-    return serializer.dumps({"uid": user.id, "pw": password_fingerprint(user)})
+    return serializer.dumps(
+        {"uid": user.id, "pw": password_fingerprint(user), "sv": user.session_version}
+    )
 
 
 def user_for_token(session: Session, secret_key: str, token: str) -> User | None:
@@ -33,5 +36,7 @@ def user_for_token(session: Session, secret_key: str, token: str) -> User | None
         return None
     user = session.get(User, data["uid"])
     if user is None or not user.is_active or data.get("pw") != password_fingerprint(user):
+        return None
+    if data.get("sv") != user.session_version:
         return None
     return user

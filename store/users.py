@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pwdlib import PasswordHash
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Role
+from denialdesk.store.common_passwords import COMMON_PASSWORDS
 from denialdesk.store.models import Practice, User, UserRole
 
 _hasher = PasswordHash.recommended()
 # Verified against when the username is unknown, so both paths cost one argon2 check.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 12
+# Lower case, so "Alice" and "alice" are one user; no spaces, quotes or markup, so a username is
+# safe in logs, URLs (assignee=) and pages as it is.
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,59}")
+USERNAME_RULE = "2-60 characters: a-z, 0-9, '.', '_' or '-', starting with a letter or digit"
 
 
 class UserError(ValueError):
@@ -23,6 +30,22 @@ class UserError(ValueError):
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def normalize_username(username: str) -> str:
+    """The stored form of a username: trimmed, lower case (case-insensitive usernames)."""
+    return username.strip().lower()
+
+
+def valid_username(username: str) -> bool:
+    return USERNAME.fullmatch(username) is not None
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        raise UserError("password is too common; choose a longer passphrase of your own")
 
 
 def create_user(
@@ -37,17 +60,16 @@ def create_user(
 
     Everything is checked before anything is added, so a bad call leaves no half-made user.
     """
-    username = username.strip()
-    if not username or len(username) > 60 or any(c.isspace() for c in username):
-        raise UserError("username must be 1-60 characters without spaces")
+    username = normalize_username(username)
+    if not valid_username(username):
+        raise UserError(f"username must be {USERNAME_RULE}")
     try:
         role_value = Role(role)
     except ValueError:
         roles = ", ".join(r.value for r in Role)
         raise UserError(f"unknown role {role!r} (choose from {roles})") from None
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
-    if session.exec(select(User).where(User.username == username)).first() is not None:
+    check_password(password)
+    if get_user(session, username=username) is not None:
         raise UserError(f"user {username!r} already exists")
     practices = []
     for slug in dict.fromkeys(practice_slugs):
@@ -70,8 +92,30 @@ def create_user(
     return user
 
 
+def end_sessions(session: Session, *, user_id: int) -> None:
+    """Revoke every session cookie and API token of the user (they carry the old version)."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.session_version += 1
+        session.add(user)
+        session.flush()
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """A new password; every session and token of the user ends with the old one."""
+    check_password(password)
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    session.add(user)
+    session.flush()
+
+
 def get_user(session: Session, *, username: str) -> User | None:
-    return session.exec(select(User).where(User.username == username)).first()
+    """The user of this name in any case (users made before names were lower-cased too)."""
+    name = normalize_username(username)
+    if not valid_username(name):
+        return None
+    return session.exec(select(User).where(func.lower(User.username) == name)).first()
 
 
 def authenticate(session: Session, *, username: str, password: str) -> User | None:

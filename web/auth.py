@@ -83,6 +83,6 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    web_session.log_out(request.session)
+def logout(request: Request, db: DbDep) -> Response:
+    web_session.log_out(request.session, db)
     return RedirectResponse("/login", status.HTTP_303_SEE_OTHER)

@@ -1,9 +1,10 @@
-"""The browser session: a signed cookie holding the user id, a password fingerprint and the
-CSRF token.
+"""The browser session: a signed cookie holding the user id, a password fingerprint, the user's
+session version and the CSRF token.
 
 Starlette's SessionMiddleware signs the cookie with the secret key but does not encrypt it, so
 it must never hold PHI. The fingerprint of the password hash ends every session of a user whose
-password changes, the way store/tokens.py does for API tokens.
+password changes, the way store/tokens.py does for API tokens; the session version (bumped at
+logout) ends every copy of the cookie, which the signature alone would keep valid until it expires.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlmodel import Session
 from denialdesk.domain.principal import Principal
 from denialdesk.store.models import User
 from denialdesk.store.tokens import password_fingerprint
-from denialdesk.store.users import load_principal
+from denialdesk.store.users import end_sessions, load_principal
 
 SESSION_COOKIE = "denialdesk_session"
 # Starlette re-signs the cookie only when the session changes, i.e. at login, so this is the
@@ -49,10 +50,22 @@ def new_token() -> str:
 def log_in(session: MutableMapping[str, Any], user: User) -> None:
     """Replace whatever the browser held (including its CSRF token) with this user's session."""
     session.clear()
-    session.update({"uid": user.id, "pw": password_fingerprint(user), "csrf": new_token()})
+    session.update(
+        {
+            "uid": user.id,
+            "pw": password_fingerprint(user),
+            "sv": user.session_version,
+            "csrf": new_token(),
+        }
+    )
 
 
-def log_out(session: MutableMapping[str, Any]) -> None:
+def log_out(session: MutableMapping[str, Any], db: Session) -> None:
+    """End this user's sessions and API tokens everywhere, then clear this browser's cookie."""
+    uid = session.get("uid")
+    if isinstance(uid, int) and principal_for(session, db) is not None:
+        end_sessions(db, user_id=uid)
+        db.commit()
     session.clear()
 
 
@@ -65,6 +78,8 @@ def principal_for(session: MutableMapping[str, Any], db: Session) -> Principal |
     if user is None or not user.is_active:
         return None
     if not hmac.compare_digest(fingerprint, password_fingerprint(user)):
+        return None
+    if session.get("sv") != user.session_version:
         return None
     return load_principal(db, user_id=uid)
 

@@ -18,6 +18,9 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Carried in every session cookie and API token; bumping it (logout, password change) ends
+    # them all server-side, copies included.
+    session_version: int = 1
 
 
 class UserRole(SQLModel, table=True):

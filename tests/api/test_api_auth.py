@@ -5,9 +5,13 @@ from __future__ import annotations
 import factories
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from denialdesk.app.asgi import create_app
 from denialdesk.app.settings import Settings
 from denialdesk.store.db import session_scope
+from denialdesk.store.models import LoginFailure
+from denialdesk.store.users import get_user, set_password
 
 MAX_FAILURES = 3  # small, so each test hashes few passwords (~0.1 s each)
 TOKEN = "/api/v1/auth/token"
@@ -86,3 +90,66 @@ def test_failures_below_the_limit_do_not_lock(client, users):
     for _ in range(MAX_FAILURES - 1):
         assert login(client, users[0], "guess").status_code == 401
     assert login(client, users[0]).status_code == 200
+
+
+def test_logout_revokes_every_token_of_the_caller(client, users):
+    first, second = (login(client, users[0]).json()["access_token"] for _ in range(2))
+    other = login(client, users[1]).json()["access_token"]
+    bearer = {"Authorization": f"Bearer {first}"}
+    assert client.post("/api/v1/auth/logout", headers=bearer).status_code == 204
+    for token in (first, second):
+        refused = client.get("/api/v1/practices", headers={"Authorization": f"Bearer {token}"})
+        assert refused.status_code == 401
+    # Other users' tokens live on; logging in again gives a working token.
+    assert client.get("/api/v1/practices", headers={"Authorization": f"Bearer {other}"}).is_success
+    fresh = login(client, users[0]).json()["access_token"]
+    assert client.get("/api/v1/practices", headers={"Authorization": f"Bearer {fresh}"}).is_success
+    assert client.post("/api/v1/auth/logout").status_code == 401
+
+
+def test_a_token_with_an_old_session_version_is_refused(client, engine, users):
+    token = login(client, users[0]).json()["access_token"]
+    with session_scope(engine) as session:
+        user = get_user(session, username=users[0])
+        set_password(session, user, "a brand new passphrase")
+    refused = client.get("/api/v1/practices", headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 401
+
+
+def _failure_addresses(engine) -> list[str]:
+    with Session(engine) as session:
+        return list(session.exec(select(LoginFailure.address)).all())
+
+
+def test_forwarded_for_is_believed_only_from_configured_proxies(engine, users, tmp_path):
+    settings = Settings(
+        mode="dev", var_dir=tmp_path / "var", trusted_proxies="10.0.0.9", _env_file=None
+    )
+    app = create_app(settings, engine)
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}
+    for peer in ("10.0.0.9", "10.0.0.8"):  # the proxy, then a client claiming an address
+        client = TestClient(app, client=(peer, 40000))
+        wrong = {"username": users[0], "password": "wrong password"}
+        assert client.post(TOKEN, data=wrong, headers=forwarded).status_code == 401
+    assert sorted(_failure_addresses(engine)) == ["10.0.0.8", "203.0.113.7"]
+
+
+def test_forwarded_for_is_ignored_by_default(client, engine, users):
+    spoofing = TestClient(client.app, client=("127.0.0.1", 40000))
+    wrong = {"username": users[0], "password": "wrong password"}
+    response = spoofing.post(TOKEN, data=wrong, headers={"X-Forwarded-For": "203.0.113.7"})
+    assert response.status_code == 401
+    assert _failure_addresses(engine) == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize("username", ["nul\x00byte", "<script>", "  "])
+def test_a_username_no_user_can_have_is_a_plain_401(client, engine, users, username):
+    # Never a 500 (PostgreSQL refuses NUL in text) and never stored as typed.
+    assert login(client, username).status_code == 401
+    assert _failure_addresses(engine) == ["testclient"]
+    with Session(engine) as session:
+        assert session.exec(select(LoginFailure.username)).all() == ["(invalid)"]
+
+
+def test_login_is_case_insensitive(client, users):
+    assert login(client, users[0].upper()).status_code == 200

@@ -86,7 +86,7 @@ def test_paging_by_priority_and_bad_cursors(desk: Desk):
         if cursor is None:
             break
     assert seen == expected
-    nan = encode_key(("NaN", 1))
+    nan = encode_key(("NaN", 1), sort="priority")
     for cursor in ("garbage", "YWZ0ZXI6MQ", nan):  # a look-up cursor ("after:1"), a NaN key
         bad = desk.call("GET", "/tasks", "specialist", params={"cursor": cursor})
         assert bad.status_code == 422 and "cursor" in str(bad.json()["detail"])
@@ -243,3 +243,18 @@ def test_pend(desk: Desk):
 @pytest.mark.parametrize("path", ["/tasks/0/assign", "/tasks/99999999999999999999/pend"])
 def test_bad_ids_are_422(desk: Desk, path: str):
     assert desk.call("POST", path, "supervisor", json={}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [("priority", "due"), ("priority", "amount"), ("amount", "priority"), ("due", "age")],
+)
+def test_a_cursor_from_another_sort_order_is_422(desk: Desk, first, then):
+    _tasks(desk, *({"priority": 20240101.0 + n} for n in range(3)))
+    page = desk.call("GET", "/tasks", "specialist", params={"limit": 1, "sort": first}).json()
+    assert page["next_cursor"]
+    bad = desk.call(
+        "GET", "/tasks", "specialist", params={"cursor": page["next_cursor"], "sort": then}
+    )
+    assert bad.status_code == 422, bad.text
+    assert bad.json()["detail"][0]["loc"] == ["query", "cursor"]

@@ -80,8 +80,8 @@ def test_admin_without_practice_administers_every_practice(db, monkeypatch, caps
             "unknown practice 'nowhere'",
         ),
         (["sam", "--role", "specialist"], PASSWORD, "needs --practice"),
-        (["sam", "--role", "specialist", "--practice", "riverbend"], "short\n", "at least 8"),
-        (["sam", "--role", "specialist", "--practice", "riverbend"], "", "at least 8"),
+        (["sam", "--role", "specialist", "--practice", "riverbend"], "short\n", "at least 12"),
+        (["sam", "--role", "specialist", "--practice", "riverbend"], "", "at least 12"),
     ],
 )
 def test_bad_input_is_one_line_exit_1_and_writes_nothing(
@@ -124,3 +124,49 @@ def test_console_script_prints_one_line_without_traceback(db, tmp_path):
         "denialdesk: error: a specialist, supervisor or integration user needs --practice"
     ]
     assert _rows(db) == (0, 0)
+
+
+def test_password_change_ends_sessions_and_tokens(db, monkeypatch, capsys):
+    assert _run(monkeypatch, ["sam", "--role", "specialist", "--practice", "riverbend"]) == 0
+    with Session(db) as session:
+        before = session.exec(select(User).where(User.username == "sam")).one().session_version
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a different passphrase\n"))
+    assert main(["user", "password", "sam", "--password-stdin"]) == 0
+    with Session(db) as session:
+        assert authenticate(session, username="sam", password="a different passphrase")
+        assert not authenticate(session, username="sam", password=PASSWORD)
+        user = session.exec(select(User).where(User.username == "sam")).one()
+        assert user.session_version == before + 1
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a different passphrase\n"))
+    assert main(["user", "password", "nobody", "--password-stdin"]) == 1
+    assert capsys.readouterr().err.strip() == "denialdesk: error: no user 'nobody'"
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "message"),
+    [
+        ("a", PASSWORD, "username must be 2-60 characters"),
+        ("bad name", PASSWORD, "username must be"),
+        ("<b>x</b>", PASSWORD, "username must be"),
+        (".lead", PASSWORD, "username must be"),
+        ("nul\x00byte", PASSWORD, "username must be"),
+        ("x" * 61, PASSWORD, "username must be"),
+        ("sam", "eleven-char", "at least 12"),
+        ("sam", "Password1234", "too common"),
+        ("sam", "aaaaaaaaaaaaaaaa", "too common"),
+    ],
+)
+def test_usernames_and_passwords_follow_the_rules(db, monkeypatch, capsys, name, password, message):
+    args = [name, "--role", "specialist", "--practice", "riverbend"]
+    assert _run(monkeypatch, args, password + "\n") == 1
+    assert message in capsys.readouterr().err
+    assert _rows(db) == (0, 0)
+
+
+def test_usernames_are_lower_case_and_unique_in_any_case(db, monkeypatch, capsys):
+    assert _run(monkeypatch, ["Sam.Jones", "--role", "specialist", "--practice", "riverbend"]) == 0
+    assert _run(monkeypatch, ["SAM.JONES", "--role", "specialist", "--practice", "riverbend"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    with Session(db) as session:
+        assert session.exec(select(User.username)).all() == ["sam.jones"]
+        assert authenticate(session, username="Sam.JONES", password=PASSWORD) is not None

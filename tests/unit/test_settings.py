@@ -2,7 +2,8 @@ import base64
 
 import pytest
 
-from denialdesk.app.settings import Settings, SettingsError, parse_key_ring
+from denialdesk.app.cli import main
+from denialdesk.app.settings import Settings, SettingsError, load_settings, parse_key_ring
 
 STRONG = "x" * 20 + "A1b2C3d4E5f6G7h8"
 RING = "k1:" + base64.b64encode(bytes(range(32))).decode()
@@ -61,3 +62,19 @@ def test_key_ring_errors(ring, message):
 def test_key_ring_keeps_order_first_is_active():
     other = "k0:" + base64.b64encode(bytes(32)).decode()
     assert list(parse_key_ring(f"{RING},{other}")) == ["k1", "k0"]
+
+
+@pytest.mark.parametrize("value", ["abc", "70000", "0"])
+def test_a_bad_port_is_one_line_and_exit_1(monkeypatch, tmp_path, capsys, value):
+    monkeypatch.chdir(tmp_path)  # no .env from the checkout
+    monkeypatch.setenv("DENIALDESK_WEB_PORT", value)
+    assert main(["migrate"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("denialdesk: error: DENIALDESK_WEB_PORT: ")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_port_range_is_checked_for_every_port():
+    for name in ("web_port", "temporal_port", "temporal_ui_port"):
+        with pytest.raises(SettingsError, match=name.upper()):
+            load_settings(**{name: 65536}, _env_file=None)

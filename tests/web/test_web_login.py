@@ -48,7 +48,7 @@ def test_session_cookie_holds_no_username(client, make_user, log_in):
     response = log_in(client, make_user("dr_who"))
     value = _session_cookie_header(response).split(";")[0].split("=", 1)[1]
     payload = json.loads(base64.b64decode(value.split(".")[0]))
-    assert set(payload) == {"uid", "pw", "csrf"}
+    assert set(payload) == {"uid", "pw", "sv", "csrf"}
     assert "dr_who" not in json.dumps(payload)
 
 
