@@ -93,7 +93,7 @@ def test_chunked_835_is_cut_off_at_its_larger_limit(desk: Desk):
 def test_835_is_parsed_off_the_event_loop(desk: Desk, monkeypatch):
     threads = []
 
-    def parse(raw: bytes):
+    def parse(raw: bytes, **_):
         threads.append(threading.current_thread())
         with pytest.raises(RuntimeError):  # no event loop runs in this thread
             asyncio.get_running_loop()
