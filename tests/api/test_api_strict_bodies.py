@@ -63,9 +63,9 @@ def test_every_json_body_in_the_schema_forbids_unknown_fields(world):
         name = ref.rsplit("/", 1)[-1]
         if name in seen:
             return
-        seen.add(name)
         if components[name].get("type") != "object":
             return  # an enum (e.g. DecisionAction) has no fields to forbid
+        seen.add(name)
         assert components[name].get("additionalProperties") is False, name
         for nested in _refs(components[name]):
             check(nested)
