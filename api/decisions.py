@@ -1,157 +1,22 @@
-"""POST /tasks/{id}/decision: a person's decision on a task, handed to its workflow.
-
-The database is checked first, in one transaction: the caller may decide (the assignee, or a
-supervisor/admin), the version is current (else 409), a write-off above the practice's
-threshold needs the role that may approve it (403), and the ids in the body belong to the
-claim (422 naming the field). Only then is the decision sent as an Update; the workflow's
-validator has the last word: DecisionConflict is 409, DecisionInvalid 422, no answer 503.
-"""
+"""POST /tasks/{id}/decision: the body is services/decisions.py's; so are the checks."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Annotated
+from fastapi import APIRouter
+from pydantic import BaseModel
 
-from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel, Field, model_validator
-from sqlmodel import Session, select
-from starlette.concurrency import run_in_threadpool
-
-from denialdesk.api.bodies import Body
-from denialdesk.api.deps import PrincipalDep, SessionDep, TemporalDep, require
-from denialdesk.api.paging import MAX_ID, Id
-from denialdesk.api.tasks import load_task
-from denialdesk.contracts.claim import Decision
-from denialdesk.contracts.enums import DecisionAction
-from denialdesk.domain.principal import Principal
-from denialdesk.domain.roles import Action
-from denialdesk.store.models import Claim, ClaimVersion, Letter, Practice, Queue, Task
-from denialdesk.workflows import client as workflows
+from denialdesk.api.deps import PrincipalDep, SessionDep, TemporalDep
+from denialdesk.api.paging import Id
+from denialdesk.services import decisions
+from denialdesk.services.decisions import DecisionBody
 
 router = APIRouter(tags=["tasks"])
-
-
-class Resubmit(Body):
-    claim_version: int = Field(ge=1, le=MAX_ID)
-
-
-class Appeal(Body):
-    level: int = Field(ge=1, le=9)
-    letter_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    no_letter_reason: str | None = Field(default=None, min_length=1, max_length=200)
-
-    @model_validator(mode="after")
-    def _letter_or_reason(self):
-        if (self.letter_id is None) == (self.no_letter_reason is None):
-            raise ValueError("give either letter_id or no_letter_reason")
-        return self
-
-
-class WriteOff(Body):
-    reason: str = Field(min_length=1, max_length=200)
-
-
-class BillPatient(Body):
-    amount: Decimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=2)
-
-
-QueueId = Annotated[int, Field(ge=1, le=MAX_ID)]
-QueueName = Annotated[str, Field(min_length=1, max_length=60)]
-
-
-class Reroute(Body):
-    queue: QueueId | QueueName = Field(description="queue id or name")
-
-
-class DecisionBody(Body):
-    action: DecisionAction
-    note: str = Field(default="", max_length=2000)
-    version: int = Field(ge=1, le=MAX_ID)
-    resubmit: Resubmit | None = None
-    appeal: Appeal | None = None
-    write_off: WriteOff | None = None
-    bill_patient: BillPatient | None = None
-    reroute: Reroute | None = None
-
-    @model_validator(mode="after")
-    def _details_present(self):
-        # bill_patient's amount is optional; every other action needs its object.
-        if self.action in ("resubmit", "appeal", "write_off", "reroute"):
-            if getattr(self, self.action) is None:
-                raise ValueError(f"{self.action}: required for action {self.action}")
-        return self
 
 
 class DecisionAccepted(BaseModel):
     task_id: int
     action: str
     accepted: bool = True
-
-
-def _unprocessable(field: str, message: str) -> HTTPException:
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=f"{field}: {message}")
-
-
-def _check(session: Session, principal: Principal, task: Task, body: DecisionBody) -> Decision:
-    """Everything the database can tell before the workflow is asked; the Decision to send."""
-    if task.assignee_id != principal.user_id:  # deciding others' tasks is a supervisor's call
-        require(principal, task.practice_id, Action.MANAGE_WORK)
-    if body.action == DecisionAction.APPLY:
-        # A held payment looked wrong to the checks: applying it anyway moves money on the
-        # claim that the remittance alone does not explain, so a supervisor signs it off.
-        require(principal, task.practice_id, Action.MANAGE_WORK)
-    if task.version != body.version:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT,
-            detail=f"task changed: version {task.version}, not {body.version}; reload it",
-        )
-    if task.status not in ("open", "pended"):
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=f"task is {task.status}")
-    decision = Decision(
-        task_id=task.id, action=body.action.value, note=body.note, user_id=principal.user_id
-    )
-    claim = session.get(Claim, task.claim_id) if task.claim_id else None
-    if body.resubmit is not None and body.action == "resubmit":
-        found = session.exec(
-            select(ClaimVersion.id).where(
-                ClaimVersion.claim_id == task.claim_id,
-                ClaimVersion.version == body.resubmit.claim_version,
-            )
-        ).first()
-        if found is None:
-            raise _unprocessable("resubmit.claim_version", "no such version of this claim")
-        decision.claim_version = body.resubmit.claim_version
-    if body.appeal is not None and body.action == "appeal":
-        letter_id = body.appeal.letter_id
-        letter = session.get(Letter, letter_id) if letter_id else None
-        if letter_id is not None and (letter is None or letter.claim_id != task.claim_id):
-            raise _unprocessable("appeal.letter_id", "no such letter for this claim")
-        decision.level = body.appeal.level
-        decision.letter_id = letter_id
-        decision.no_letter_reason = body.appeal.no_letter_reason
-    if body.write_off is not None and body.action == "write_off":
-        practice = session.get(Practice, task.practice_id)
-        # What is written off is what the payer did not pay: the task's amount at stake, or the
-        # claim's unpaid balance when the task carries none.
-        amount = task.amount or (claim.total_charge - claim.total_paid if claim else Decimal(0))
-        if amount > practice.write_off_threshold:
-            require(principal, task.practice_id, Action.WRITE_OFF_ABOVE_THRESHOLD)
-        decision.reason = body.write_off.reason
-    if body.bill_patient is not None and body.action == "bill_patient":
-        amount = body.bill_patient.amount
-        decision.amount = None if amount is None else str(amount.quantize(Decimal("0.01")))
-    if body.reroute is not None and body.action == "reroute":
-        decision.queue_id = _queue(session, task.practice_id, body.reroute.queue)
-    return decision
-
-
-def _queue(session: Session, practice_id: int, queue: int | str) -> int:
-    query = select(Queue).where(Queue.practice_id == practice_id)
-    query = query.where(Queue.id == queue if isinstance(queue, int) else Queue.name == queue)
-    found = session.exec(query).first()
-    if found is None:
-        raise _unprocessable("reroute.queue", "no such queue in this practice")
-    return found.id
 
 
 @router.post("/tasks/{task_id}/decision", response_model=DecisionAccepted)
@@ -162,21 +27,5 @@ async def decide(
     principal: PrincipalDep,
     temporal: TemporalDep,
 ):
-    def check() -> tuple[Decision, str, int]:
-        task = load_task(session, principal, task_id, Action.WORK_OWN)
-        decision = _check(session, principal, task, body)
-        session.rollback()  # nothing written: end the read transaction before waiting
-        return decision, task.workflow_id, task.version
-
-    decision, workflow_id, version = await run_in_threadpool(check)
-    try:
-        await workflows.decide(temporal, workflow_id, decision, version)
-    except workflows.DecisionConflict as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
-    except workflows.DecisionInvalid as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
-    except workflows.WorkflowTimeout:
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE, detail="the claim's workflow did not answer"
-        ) from None
+    await decisions.decide(session, temporal, principal, task_id, body)
     return DecisionAccepted(task_id=task_id, action=body.action)

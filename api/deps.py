@@ -7,12 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from denialdesk.domain.principal import Principal
-from denialdesk.domain.roles import Action
-from denialdesk.store.errors import InputError
-from denialdesk.store.models import Practice
 from denialdesk.store.tokens import user_for_token
 from denialdesk.store.users import load_principal
 
@@ -47,43 +44,6 @@ def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
-
-
-def unprocessable(exc: InputError) -> HTTPException:
-    """Bad input the store found: 422 whose detail names the field."""
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc))
-
-
-def not_found(what: str = "not found") -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, detail=what)
-
-
-def require(principal: Principal, practice_id: int, action: Action) -> None:
-    """404 outside the caller's practices (never leak existence); 403 when the role may not act."""
-    if not principal.sees(practice_id):
-        raise not_found()
-    if not principal.may(practice_id, action):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"your role may not {action.value}")
-
-
-def practices_where(principal: Principal, action: Action) -> list[int] | None:
-    """Practice ids where the caller may `action`; None for an admin of every practice.
-
-    403 when the caller belongs to practices but may not `action` in any of them."""
-    if principal.all_practices_role is not None:
-        return None
-    allowed = [pid for pid in principal.roles if principal.may(pid, action)]
-    if not allowed:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"your role may not {action.value}")
-    return allowed
-
-
-def practice_for(session: Session, principal: Principal, slug: str, action: Action) -> Practice:
-    practice = session.exec(select(Practice).where(Practice.slug == slug)).first()
-    if practice is None:
-        raise not_found()
-    require(principal, practice.id, action)
-    return practice
 
 
 async def get_temporal(request: Request):

@@ -13,10 +13,12 @@ from decimal import Decimal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from denialdesk.api.deps import PrincipalDep, SessionDep, not_found, practice_for, require
+from denialdesk.api.deps import PrincipalDep, SessionDep
 from denialdesk.api.paging import Id, Item, Page, PageDep, encode_cursor
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
+from denialdesk.services.access import practice_for, require
+from denialdesk.services.errors import NotFound
 from denialdesk.store import lookups
 
 router = APIRouter(tags=["look-ups"])
@@ -167,7 +169,7 @@ def list_patients(slug: str, session: SessionDep, principal: PrincipalDep, page:
 def list_coverages(patient_id: Id, session: SessionDep, principal: PrincipalDep, page: PageDep):
     patient = lookups.get_patient(session, patient_id=patient_id)
     if patient is None:
-        raise not_found()
+        raise NotFound("not found")
     require(principal, patient.practice_id, Action.LOOKUP)
     result = lookups.list_coverages(
         session, patient_id=patient.id, after=page.after, limit=page.limit
@@ -179,7 +181,7 @@ def list_coverages(patient_id: Id, session: SessionDep, principal: PrincipalDep,
 def get_coverage(coverage_id: Id, session: SessionDep, principal: PrincipalDep):
     found = lookups.get_coverage(session, coverage_id=coverage_id)
     if found is None:
-        raise not_found()
+        raise NotFound("not found")
     coverage, practice_id = found
     require(principal, practice_id, Action.LOOKUP)
     return CoveragePublic.model_validate(coverage)

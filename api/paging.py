@@ -19,10 +19,11 @@ from fastapi import Depends, Path, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
+from denialdesk.services.bodies import MAX_ID
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 # Ids beyond a signed 64-bit integer would make the database driver fail (500), not 404.
-MAX_ID = 2**63 - 1
 _CURSOR_PREFIX = "after:"
 _KEY_PREFIX = "key:"
 

@@ -13,10 +13,11 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
-from denialdesk.api.deps import PrincipalDep, SessionDep, practices_where
+from denialdesk.api.deps import PrincipalDep, SessionDep
 from denialdesk.contracts.claim import claim_workflow_id
 from denialdesk.domain.roles import Action
 from denialdesk.domain.x12.remit import RemitParseError, parse_835
+from denialdesk.services.access import practices_where
 from denialdesk.store.remittances import import_remittance
 from denialdesk.store.types import utcnow
 

@@ -1,14 +1,11 @@
 """Tasks (SPEC section 5): the worklist, next task, assign, bulk assign, pend.
 
-The workflow owns a task's life; people change who works it and when. Each change is a
-version-guarded database write (stale: 409), committed before the workflow hears of it by a
-`task_changed` signal sent after the response (best effort: the row is the truth, and the
-signal only restarts the workflow's SLA, idle and pend timers). Decisions: api/decisions.py.
+The writes and their rules live in services/tasks.py (shared with the pages); here the routes
+parse, call it, signal the workflow after the response and shape the JSON.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Collection
 from dataclasses import replace
@@ -17,21 +14,10 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request, Response, status
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
-from denialdesk.api.bodies import Body
-from denialdesk.api.deps import (
-    PrincipalDep,
-    SessionDep,
-    get_temporal,
-    not_found,
-    practice_for,
-    practices_where,
-    require,
-    unprocessable,
-)
+from denialdesk.api.deps import PrincipalDep, SessionDep, get_temporal
 from denialdesk.api.paging import (
     MAX_ID,
     Id,
@@ -41,14 +27,14 @@ from denialdesk.api.paging import (
     decode_key,
     encode_key,
 )
-from denialdesk.contracts.claim import TASK_CHANGED_SIGNAL, TaskChange
-from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
+from denialdesk.services import tasks as task_service
+from denialdesk.services.access import practice_for, practices_where
+from denialdesk.services.bodies import Body
 from denialdesk.store import tasks as store_tasks
-from denialdesk.store.errors import InputError
-from denialdesk.store.models import Practice, Task, User
+from denialdesk.store.models import Task, User
 from denialdesk.store.types import utcnow
-from denialdesk.store.users import get_user, load_principal
+from denialdesk.store.users import get_user
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["tasks"])
@@ -94,32 +80,14 @@ def task_public(session: Session, rows: Collection[Task]) -> list[TaskPublic]:
     ]
 
 
-def load_task(session: Session, principal: Principal, task_id: int, action: Action) -> Task:
-    task = store_tasks.get_task(session, task_id=task_id)
-    if task is None:
-        raise not_found()
-    require(principal, task.practice_id, action)
-    return task
-
-
-def conflict(exc: store_tasks.TaskConflict) -> HTTPException:
-    return HTTPException(status.HTTP_409_CONFLICT, detail=str(exc))
-
-
-async def notify(request: Request, task: Task, change: str) -> None:
-    """Tell the task's workflow (best effort, after the response): see the module docstring."""
+async def notify_later(request: Request, task: Task, change: str) -> None:
+    """After the response: the app's Temporal client (connected on first use), then the
+    best-effort signal of services/tasks.py."""
     try:
-        client = await get_temporal(request)  # connects on first use; 503 means unreachable
+        client = await get_temporal(request)
     except HTTPException:
-        return
-    try:
-        handle = client.get_workflow_handle(task.workflow_id)
-        await asyncio.wait_for(
-            handle.signal(TASK_CHANGED_SIGNAL, TaskChange(task_id=task.id, change=change)),
-            SIGNAL_TIMEOUT,
-        )
-    except Exception as exc:  # noqa: BLE001 (the write is committed; timers catch up later)
-        log.warning("task %s: %s signal not sent: %s", task.id, change, type(exc).__name__)
+        client = None  # unreachable: the workflow's timers catch up later
+    await task_service.notify(client, task, change)
 
 
 # --- the worklist -------------------------------------------------------------------------
@@ -184,15 +152,10 @@ def list_tasks(
 def next_task(
     request: Request, session: SessionDep, principal: PrincipalDep, background: BackgroundTasks
 ):
-    practice_ids = practices_where(principal, Action.WORK_OWN)
-    if practice_ids is None:  # an admin of every practice works all of them
-        practice_ids = list(session.exec(select(Practice.id)).all())
-    task = store_tasks.take_next(session, user_id=principal.user_id, practice_ids=practice_ids)
+    task = task_service.take_next(session, principal)
     if task is None:
-        session.rollback()
         return Response(status_code=status.HTTP_204_NO_CONTENT)
-    session.commit()
-    background.add_task(notify, request, task, "assigned")
+    background.add_task(notify_later, request, task, "assigned")
     return task_public(session, [task])[0]
 
 
@@ -204,20 +167,6 @@ class AssignBody(Body):
     version: int = Field(ge=1, le=MAX_ID)
 
 
-def _assignee(session: Session, username: str | None, practice_id: int, field: str) -> int | None:
-    """The user to assign to: someone who may work tasks in the practice, else 422."""
-    if username is None:
-        return None
-    user = get_user(session, username=username)
-    target = load_principal(session, user_id=user.id) if user else None
-    if target is None or not target.may(practice_id, Action.WORK_OWN):
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=f"{field}: no user {username!r} who may work this practice's tasks",
-        )
-    return target.user_id
-
-
 @router.post("/tasks/{task_id}/assign", response_model=TaskPublic)
 def assign_task(
     task_id: Id,
@@ -227,23 +176,10 @@ def assign_task(
     principal: PrincipalDep,
     background: BackgroundTasks,
 ):
-    task = load_task(session, principal, task_id, Action.WORK_OWN)
-    assignee_id = _assignee(session, body.assignee, task.practice_id, "assignee")
-    me = principal.user_id
-    # Taking an unassigned task and giving back one's own are WORK_OWN; the rest is managing.
-    own_move = (assignee_id == me and task.assignee_id is None) or (
-        assignee_id is None and task.assignee_id == me
+    task = task_service.assign(
+        session, principal, task_id=task_id, username=body.assignee, version=body.version
     )
-    if not own_move:
-        require(principal, task.practice_id, Action.MANAGE_WORK)
-    try:
-        task = store_tasks.assign(
-            session, task_id=task.id, assignee_id=assignee_id, version=body.version
-        )
-    except store_tasks.TaskConflict as exc:
-        raise conflict(exc) from None
-    session.commit()
-    background.add_task(notify, request, task, "assigned" if assignee_id else "released")
+    background.add_task(notify_later, request, task, task_service.change_of(task))
     return task_public(session, [task])[0]
 
 
@@ -262,27 +198,11 @@ def bulk_assign(
     principal: PrincipalDep,
     background: BackgroundTasks,
 ):
-    found = [store_tasks.get_task(session, task_id=i) for i in dict.fromkeys(body.task_ids)]
-    for task in found:
-        if task is None:
-            raise not_found()
-        require(principal, task.practice_id, Action.MANAGE_WORK)
-    # The assignee must be able to work every practice the tasks belong to.
-    targets = {
-        _assignee(session, body.assignee, p, "assignee") for p in {t.practice_id for t in found}
-    }
-    assignee_id = targets.pop()
-    try:
-        done = store_tasks.bulk_assign(session, task_ids=body.task_ids, assignee_id=assignee_id)
-    except store_tasks.TaskConflict as exc:
-        session.rollback()
-        return JSONResponse(
-            status_code=status.HTTP_409_CONFLICT,
-            content={"detail": str(exc), "conflicts": exc.task_ids},
-        )
-    session.commit()
+    done = task_service.bulk_assign(
+        session, principal, task_ids=body.task_ids, username=body.assignee
+    )
     for task in done:
-        background.add_task(notify, request, task, "assigned" if assignee_id else "released")
+        background.add_task(notify_later, request, task, task_service.change_of(task))
     return task_public(session, done)
 
 
@@ -301,22 +221,14 @@ def pend_task(
     principal: PrincipalDep,
     background: BackgroundTasks,
 ):
-    task = load_task(session, principal, task_id, Action.WORK_OWN)
-    if task.assignee_id != principal.user_id:  # pending others' tasks is a supervisor's call
-        require(principal, task.practice_id, Action.MANAGE_WORK)
-    try:
-        task = store_tasks.pend(
-            session,
-            task_id=task.id,
-            until=body.until,
-            reason=body.reason,
-            version=body.version,
-            today=utcnow().date(),
-        )
-    except store_tasks.TaskConflict as exc:
-        raise conflict(exc) from None
-    except InputError as exc:
-        raise unprocessable(exc) from None
-    session.commit()
-    background.add_task(notify, request, task, "pended")
+    task = task_service.pend(
+        session,
+        principal,
+        task_id=task_id,
+        until=body.until,
+        reason=body.reason,
+        version=body.version,
+        today=utcnow().date(),
+    )
+    background.add_task(notify_later, request, task, "pended")
     return task_public(session, [task])[0]

@@ -15,7 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from denialdesk.api import remittances
 from denialdesk.api.authorizations import MAX_SCHEDULE_BYTES
-from denialdesk.api.bodies import EXCEPTION_HANDLERS as API_EXCEPTION_HANDLERS
+from denialdesk.api.errors import EXCEPTION_HANDLERS as API_EXCEPTION_HANDLERS
 from denialdesk.api.router import api_router
 from denialdesk.app.api_docs import OPENAPI_URL, add_docs
 from denialdesk.app.api_headers import ApiHeaders

@@ -1,0 +1,149 @@
+"""People's changes to tasks: take the next one, assign, bulk assign, pend (SPEC section 3).
+
+The workflow owns a task's life; people change who works it and when. Each change is a
+version-guarded database write (stale: Conflict), committed before the workflow hears of it
+by a `task_changed` signal (`notify`, best effort: the row is the truth, and the signal only
+restarts the workflow's SLA, idle and pend timers). Decisions: services/decisions.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import date
+
+from sqlmodel import Session, select
+
+from denialdesk.contracts.claim import TASK_CHANGED_SIGNAL, TaskChange
+from denialdesk.domain.principal import Principal
+from denialdesk.domain.roles import Action
+from denialdesk.services.access import practices_where, require
+from denialdesk.services.errors import Conflict, Invalid, NotFound, invalid
+from denialdesk.store import tasks as store_tasks
+from denialdesk.store.errors import InputError
+from denialdesk.store.models import Practice, Task
+from denialdesk.store.users import get_user, load_principal
+
+log = logging.getLogger(__name__)
+SIGNAL_TIMEOUT = 5.0
+
+
+def load_task(session: Session, principal: Principal, task_id: int, action: Action) -> Task:
+    task = store_tasks.get_task(session, task_id=task_id)
+    if task is None:
+        raise NotFound("not found")
+    require(principal, task.practice_id, action)
+    return task
+
+
+def assignee_for(session: Session, username: str | None, practice_id: int) -> int | None:
+    """The user to assign to: someone who may work tasks in the practice, else Invalid."""
+    if username is None:
+        return None
+    user = get_user(session, username=username)
+    target = load_principal(session, user_id=user.id) if user else None
+    if target is None or not target.may(practice_id, Action.WORK_OWN):
+        raise Invalid(f"assignee: no user {username!r} who may work this practice's tasks")
+    return target.user_id
+
+
+def take_next(session: Session, principal: Principal) -> Task | None:
+    """The highest-priority unassigned task of the caller's queues, now theirs (committed)."""
+    practice_ids = practices_where(principal, Action.WORK_OWN)
+    if practice_ids is None:  # an admin of every practice works all of them
+        practice_ids = list(session.exec(select(Practice.id)).all())
+    task = store_tasks.take_next(session, user_id=principal.user_id, practice_ids=practice_ids)
+    if task is None:
+        session.rollback()
+        return None
+    session.commit()
+    return task
+
+
+def assign(
+    session: Session, principal: Principal, *, task_id: int, username: str | None, version: int
+) -> Task:
+    task = load_task(session, principal, task_id, Action.WORK_OWN)
+    assignee_id = assignee_for(session, username, task.practice_id)
+    me = principal.user_id
+    # Taking an unassigned task and giving back one's own are WORK_OWN; the rest is managing.
+    own_move = (assignee_id == me and task.assignee_id is None) or (
+        assignee_id is None and task.assignee_id == me
+    )
+    if not own_move:
+        require(principal, task.practice_id, Action.MANAGE_WORK)
+    try:
+        task = store_tasks.assign(
+            session, task_id=task.id, assignee_id=assignee_id, version=version
+        )
+    except store_tasks.TaskConflict as exc:
+        raise Conflict(str(exc)) from None
+    session.commit()
+    return task
+
+
+def bulk_assign(
+    session: Session, principal: Principal, *, task_ids: Sequence[int], username: str | None
+) -> list[Task]:
+    """Every task or none; Conflict lists the tasks no longer open (`conflicts`)."""
+    found = [store_tasks.get_task(session, task_id=i) for i in dict.fromkeys(task_ids)]
+    for task in found:
+        if task is None:
+            raise NotFound("not found")
+        require(principal, task.practice_id, Action.MANAGE_WORK)
+    # The assignee must be able to work every practice the tasks belong to.
+    targets = {assignee_for(session, username, p) for p in {t.practice_id for t in found}}
+    assignee_id = targets.pop()
+    try:
+        done = store_tasks.bulk_assign(session, task_ids=task_ids, assignee_id=assignee_id)
+    except store_tasks.TaskConflict as exc:
+        session.rollback()
+        raise Conflict(str(exc), conflicts=exc.task_ids) from None
+    session.commit()
+    return done
+
+
+def pend(
+    session: Session,
+    principal: Principal,
+    *,
+    task_id: int,
+    until: date,
+    reason: str,
+    version: int,
+    today: date,
+) -> Task:
+    task = load_task(session, principal, task_id, Action.WORK_OWN)
+    if task.assignee_id != principal.user_id:  # pending others' tasks is a supervisor's call
+        require(principal, task.practice_id, Action.MANAGE_WORK)
+    try:
+        task = store_tasks.pend(
+            session, task_id=task.id, until=until, reason=reason, version=version, today=today
+        )
+    except store_tasks.TaskConflict as exc:
+        raise Conflict(str(exc)) from None
+    except InputError as exc:
+        raise invalid(exc) from None
+    session.commit()
+    return task
+
+
+def change_of(task: Task) -> str:
+    """What an assignment write means to the workflow's clock."""
+    return "assigned" if task.assignee_id else "released"
+
+
+async def notify(client, task: Task, change: str) -> None:
+    """Tell the task's workflow (best effort, after the write): see the module docstring.
+    `client` None means Temporal could not be reached: the timers catch up later."""
+    if client is None:
+        return
+    try:
+        handle = client.get_workflow_handle(task.workflow_id)
+        await asyncio.wait_for(
+            handle.signal(TASK_CHANGED_SIGNAL, TaskChange(task_id=task.id, change=change)),
+            SIGNAL_TIMEOUT,
+        )
+    except Exception as exc:  # noqa: BLE001 (the write is committed; timers catch up later)
+        log.warning("task %s: %s signal not sent: %s", task.id, change, type(exc).__name__)
