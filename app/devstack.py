@@ -27,6 +27,7 @@ from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 from temporalio.service import RPCError
 
+from denialdesk.app import var_dir
 from denialdesk.app.asgi import create_app
 from denialdesk.app.cli import CLIError
 from denialdesk.app.demo_data import DemoLogin
@@ -235,7 +236,7 @@ def temporal_binary() -> str:
 
 
 async def start_temporal(settings: Settings, log_path: Path) -> asyncio.subprocess.Process:
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir.make_private_folder(settings.var_dir)
     args = [
         temporal_binary(),
         "server",
