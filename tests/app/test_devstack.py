@@ -16,7 +16,7 @@ import pytest
 from temporalio.client import Client
 
 DENIALDESK = Path(sys.executable).parent / "denialdesk"
-STARTUP_TIMEOUT = 45
+STARTUP_TIMEOUT = 90  # a busy machine (CI, other test runs) starts the stack slowly
 STOP_TIMEOUT = 20
 
 
@@ -128,16 +128,21 @@ def temporal(env: dict, action):
 def modes(env: dict) -> dict[str, str]:
     """The var folder's mode and those of its databases and secrets, as octal strings."""
     var = Path(env["DENIALDESK_VAR_DIR"])
-    paths = [var, *var.glob("*.sqlite*"), var / "secret_key", var / "payload_keys"]
-    return {path.name: oct(stat.S_IMODE(path.stat().st_mode)) for path in paths}
+    found = {}
+    for path in [var, *var.glob("*.sqlite*"), var / "secret_key", var / "payload_keys"]:
+        try:  # Temporal's SQLite journal comes and goes with each transaction
+            found[path.name] = oct(stat.S_IMODE(path.stat().st_mode))
+        except FileNotFoundError:
+            continue
+    return found
 
 
-def private(env: dict) -> dict[str, str]:
-    found = modes(env)
+def assert_private(env: dict) -> None:
+    found = modes(env)  # one look: the assertions below compare the same files
     # The databases are there, with their write-ahead logs, not just an empty folder.
     assert {"denialdesk.sqlite", "denialdesk.sqlite-wal", "temporal.sqlite"} <= found.keys()
     var = Path(env["DENIALDESK_VAR_DIR"]).name
-    return {name: "0o700" if name == var else "0o600" for name in found}
+    assert found == {name: "0o700" if name == var else "0o600" for name in found}
 
 
 def loosen(env: dict) -> None:
@@ -145,7 +150,7 @@ def loosen(env: dict) -> None:
     var = Path(env["DENIALDESK_VAR_DIR"])
     var.chmod(0o755)
     for path in [*var.glob("*.sqlite*"), var / "secret_key", var / "payload_keys"]:
-        path.chmod(0o644)
+        path.chmod(0o644)  # nothing runs now: no file comes or goes
 
 
 def count_practices(env: dict) -> int:
@@ -153,7 +158,7 @@ def count_practices(env: dict) -> int:
         return db.execute("SELECT count(*) FROM practice").fetchone()[0]
 
 
-@pytest.mark.timeout(150)
+@pytest.mark.timeout(300)
 def test_dev_starts_stops_cleanly_and_keeps_data_across_restarts(stack_env, tmp_path):
     first = Run(stack_env, tmp_path / "first.log")
     try:
@@ -165,7 +170,7 @@ def test_dev_starts_stops_cleanly_and_keeps_data_across_restarts(stack_env, tmp_
             lambda c: c.start_workflow("Remembered", id="remember-me", task_queue="nowhere"),
         )
         practices = count_practices(stack_env)
-        assert modes(stack_env) == private(stack_env)
+        assert_private(stack_env)
         assert first.stop(signal.SIGINT) == 0
     finally:
         first.process.kill()
@@ -176,7 +181,7 @@ def test_dev_starts_stops_cleanly_and_keeps_data_across_restarts(stack_env, tmp_
     second = Run(stack_env, tmp_path / "second.log")
     try:
         children = started(second)
-        assert modes(stack_env) == private(stack_env)  # an old, open var folder is tightened
+        assert_private(stack_env)  # an old, open var folder is tightened
         assert "loaded the demo data" not in second.output
         assert count_practices(stack_env) == practices == 2
         described = temporal(stack_env, lambda c: c.get_workflow_handle("remember-me").describe())
@@ -195,7 +200,7 @@ def wait_gone(pids: list[int], timeout: float = STOP_TIMEOUT) -> None:
         time.sleep(0.1)  # polling the kernel for other processes: nothing to await
 
 
-@pytest.mark.timeout(150)
+@pytest.mark.timeout(300)
 def test_one_dev_per_var_folder_and_a_killed_one_blocks_nothing(stack_env, tmp_path):
     first = Run(stack_env, tmp_path / "first.log")
     try:
