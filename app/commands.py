@@ -71,10 +71,15 @@ def web(settings: Settings) -> int:
 
 
 def dev(settings: Settings) -> int:
-    from denialdesk.app.devstack import run_dev
+    from denialdesk.app.var_dir import dev_folder
 
-    _configure_logging()
-    return run_dev(settings)
+    # The var folder is made private and locked before the stack's slow imports: a second
+    # `denialdesk dev` on it stops at once, before it touches a port or a database.
+    with dev_folder(settings.var_dir):
+        from denialdesk.app.devstack import run_dev
+
+        _configure_logging()
+        return run_dev(settings)
 
 
 def worker(settings: Settings) -> int:

@@ -27,6 +27,7 @@ from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 from temporalio.service import RPCError
 
+from denialdesk.app import var_dir
 from denialdesk.app.asgi import create_app
 from denialdesk.app.cli import CLIError
 from denialdesk.app.demo_data import DemoLogin
@@ -196,7 +197,10 @@ class _Stack:
 
 
 def listen(host: str, port: int, variable: str) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only for a listener
+    # that says it is TCP. Without it every response on a kept-alive connection waits ~40 ms
+    # (Nagle's algorithm against the browser's delayed ACK).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     # Like uvicorn itself: a restart must not wait for the previous run's TIME_WAIT sockets.
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -233,7 +237,7 @@ def temporal_binary() -> str:
 
 
 async def start_temporal(settings: Settings, log_path: Path) -> asyncio.subprocess.Process:
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir.make_private_folder(settings.var_dir)
     args = [
         temporal_binary(),
         "server",

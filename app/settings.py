@@ -145,7 +145,8 @@ def _new_payload_key_ring() -> str:
 def _dev_secret(path: Path, make) -> str:
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # The var folder holds secrets and patient data: its owner's only (as app/var_dir.py).
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     value = make()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -15,8 +15,8 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-# Tie-break order when two denial adjustments of different categories have the same amount
-# (reference/README.md): the earlier category wins.
+# Tie-break order when two denial adjustments of different categories have the same amount:
+# the earlier category wins.
 CATEGORY_PRECEDENCE: tuple[str, ...] = (
     "authorization",
     "eligibility",

@@ -1,8 +1,8 @@
 """Filing and appeal deadlines computed from business dates (service, remittance, decision).
 
 Nothing here reads a clock: every function takes the dates it counts from, so history can be
-replayed and tested. Defaults follow reference/deadlines.md; a payer's own appeal levels and
-windows, when set, win over its plan type's defaults.
+replayed and tested. The defaults per plan type are the constants below; a payer's own
+appeal levels and windows, when set, win over its plan type's defaults.
 """
 
 from __future__ import annotations

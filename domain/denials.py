@@ -1,6 +1,6 @@
 """What a claim payment means: result, denial category, recommended action, appealability.
 
-Rules (SPEC.md section 2, reference/README.md):
+Rules (the CARC/RARC tables they read are domain/data/*.csv):
 - result: `reversal` if CLP02 = 22 (never otherwise decided from CLP02); `denied` if nothing was
   paid and at least one denial adjustment exists at claim or line level; `partially_paid` if
   something was paid and such an adjustment exists; else `paid` - PR-1/2/3, CO-45, OA-23,

@@ -1,4 +1,4 @@
-"""The role table of SPEC.md section 1, as data: which role may take which action.
+"""The role table, as data: which role may take which action.
 
 Roles are held per practice; a user outside a practice sees nothing of it (the API answers 404),
 a user inside it whose role may not act gets 403.

@@ -1,4 +1,4 @@
-"""Claim scrubbing before submission: every rule of reference/behavioral-health-coding.md and
+"""Claim scrubbing before submission: every behavioral-health coding rule of scrub_rules/ and
 the payer's own settings, run over one claim. Findings describe; they never change the claim.
 
 Blocking findings hold the claim (`scrub_findings` task); those whose `authorization` is true

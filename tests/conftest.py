@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from suites import check_required
 
 from denialdesk.app.asgi import create_app
 from denialdesk.app.settings import Settings
@@ -16,6 +17,11 @@ from denialdesk.store.migrate import upgrade
 
 # tests/pg.py: the session's PostgreSQL cluster and the sqlite/postgres `backend_engine`.
 pytest_plugins = ["pg"]
+
+
+def pytest_configure(config) -> None:
+    # DENIALDESK_REQUIRE_SUITES (set by `make test`): stop now if a required suite cannot run.
+    check_required()
 
 
 @pytest.fixture

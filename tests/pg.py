@@ -25,11 +25,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from suites import PG_BIN, postgres_missing, unavailable
 
 from denialdesk.store.db import make_engine
 from denialdesk.store.migrate import upgrade
 
-PG_BIN = Path(os.environ.get("DENIALDESK_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 MIGRATED_TEMPLATE = "denialdesk_template"
 SERVER_SETTINGS = (
     # Durability is worthless for a cluster deleted at the end of the run; speed is not.
@@ -154,8 +154,9 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
-    if not (PG_BIN / "initdb").exists():
-        pytest.skip(f"PostgreSQL 15 is not installed ({PG_BIN}/initdb missing)")
+    missing = postgres_missing()
+    if missing:
+        unavailable("postgres", missing)  # a skip, or a failure when the run requires it
     cluster = PgCluster()
     try:
         cluster.start()

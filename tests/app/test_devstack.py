@@ -5,6 +5,7 @@ import os
 import signal
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -15,7 +16,7 @@ import pytest
 from temporalio.client import Client
 
 DENIALDESK = Path(sys.executable).parent / "denialdesk"
-STARTUP_TIMEOUT = 45
+STARTUP_TIMEOUT = 90  # a busy machine (CI, other test runs) starts the stack slowly
 STOP_TIMEOUT = 20
 
 
@@ -124,12 +125,40 @@ def temporal(env: dict, action):
     return asyncio.run(scenario())
 
 
+def modes(env: dict) -> dict[str, str]:
+    """The var folder's mode and those of its databases and secrets, as octal strings."""
+    var = Path(env["DENIALDESK_VAR_DIR"])
+    found = {}
+    for path in [var, *var.glob("*.sqlite*"), var / "secret_key", var / "payload_keys"]:
+        try:  # Temporal's SQLite journal comes and goes with each transaction
+            found[path.name] = oct(stat.S_IMODE(path.stat().st_mode))
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def assert_private(env: dict) -> None:
+    found = modes(env)  # one look: the assertions below compare the same files
+    # The databases are there, with their write-ahead logs, not just an empty folder.
+    assert {"denialdesk.sqlite", "denialdesk.sqlite-wal", "temporal.sqlite"} <= found.keys()
+    var = Path(env["DENIALDESK_VAR_DIR"]).name
+    assert found == {name: "0o700" if name == var else "0o600" for name in found}
+
+
+def loosen(env: dict) -> None:
+    """What an older version (umask 022) left: a world-readable folder and files."""
+    var = Path(env["DENIALDESK_VAR_DIR"])
+    var.chmod(0o755)
+    for path in [*var.glob("*.sqlite*"), var / "secret_key", var / "payload_keys"]:
+        path.chmod(0o644)  # nothing runs now: no file comes or goes
+
+
 def count_practices(env: dict) -> int:
     with sqlite3.connect(Path(env["DENIALDESK_VAR_DIR"]) / "denialdesk.sqlite") as db:
         return db.execute("SELECT count(*) FROM practice").fetchone()[0]
 
 
-@pytest.mark.timeout(150)
+@pytest.mark.timeout(300)
 def test_dev_starts_stops_cleanly_and_keeps_data_across_restarts(stack_env, tmp_path):
     first = Run(stack_env, tmp_path / "first.log")
     try:
@@ -141,15 +170,18 @@ def test_dev_starts_stops_cleanly_and_keeps_data_across_restarts(stack_env, tmp_
             lambda c: c.start_workflow("Remembered", id="remember-me", task_queue="nowhere"),
         )
         practices = count_practices(stack_env)
+        assert_private(stack_env)
         assert first.stop(signal.SIGINT) == 0
     finally:
         first.process.kill()
     assert all(gone(pid) for pid in children)
     assert "denialdesk dev: stopped" in first.output
 
+    loosen(stack_env)
     second = Run(stack_env, tmp_path / "second.log")
     try:
         children = started(second)
+        assert_private(stack_env)  # an old, open var folder is tightened
         assert "loaded the demo data" not in second.output
         assert count_practices(stack_env) == practices == 2
         described = temporal(stack_env, lambda c: c.get_workflow_handle("remember-me").describe())
@@ -158,6 +190,55 @@ def test_dev_starts_stops_cleanly_and_keeps_data_across_restarts(stack_env, tmp_
     finally:
         second.process.kill()
     assert all(gone(pid) for pid in children)
+
+
+def wait_gone(pids: list[int], timeout: float = STOP_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while not all(gone(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            pytest.fail(f"processes {pids} still running {timeout} s after their parent died")
+        time.sleep(0.1)  # polling the kernel for other processes: nothing to await
+
+
+@pytest.mark.timeout(300)
+def test_one_dev_per_var_folder_and_a_killed_one_blocks_nothing(stack_env, tmp_path):
+    first = Run(stack_env, tmp_path / "first.log")
+    try:
+        children = started(first)
+        second = Run(stack_env, tmp_path / "second.log")
+        try:
+            assert second.process.wait(timeout=STARTUP_TIMEOUT) == 1
+        finally:
+            second.process.kill()
+        lock = Path(stack_env["DENIALDESK_VAR_DIR"]) / "dev.lock"
+        assert lock.read_text() == f"{first.process.pid}\n"
+        assert oct(stat.S_IMODE(lock.stat().st_mode)) == "0o600"
+        first.process.kill()  # SIGKILL: no clean-up of ours runs
+        first.process.wait(timeout=STOP_TIMEOUT)
+    finally:
+        first.process.kill()
+    # One line naming the running one, before any port was tried (they were all taken).
+    assert second.output.splitlines() == [
+        f"denialdesk: error: denialdesk dev is already running on "
+        f"{stack_env['DENIALDESK_VAR_DIR']}/ (pid {first.process.pid}); stop it first, "
+        "or set DENIALDESK_VAR_DIR for a second stack"
+    ]
+    assert "Press Ctrl-C" in first.output  # the first one was serving all along
+    wait_gone(children)  # its Temporal server follows it (PR_SET_PDEATHSIG)
+
+    # The dead run's lock died with it: the next run gets past the lock to the port checks,
+    # where a port taken on purpose stops it (a full start is the test above).
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", int(stack_env["DENIALDESK_TEMPORAL_PORT"])))
+        squatter.listen()
+        third = Run(stack_env, tmp_path / "third.log")
+        try:
+            assert third.process.wait(timeout=STARTUP_TIMEOUT) == 1
+        finally:
+            third.process.kill()
+    assert "already running" not in third.output
+    assert "set DENIALDESK_TEMPORAL_PORT" in third.output
+    assert lock.read_text() == f"{third.process.pid}\n"
 
 
 def test_a_taken_port_is_named_in_one_line(stack_env, tmp_path):

@@ -6,16 +6,16 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import uvicorn
+from suites import CHROMIUM, browser_missing, unavailable
 
 from denialdesk.app.asgi import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Playwright's own browser download fails offline; Debian's chromium is installed by
-# `make chromium`. These flags keep it from phoning home or needing a GPU or sandbox (root).
+# Playwright's own browser download fails offline: Debian's chromium (tests/suites.py) is
+# installed by `make chromium`. These flags keep it from phoning home or needing a GPU or
+# sandbox (root).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -58,8 +58,9 @@ def live_server(settings, engine) -> Iterator[str]:
 # it is open, and asyncio.run() in any test collected after it would refuse to start.
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium)")
+    missing = browser_missing()
+    if missing:
+        unavailable("browser", missing)  # a skip, or a failure when the run requires it
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

