@@ -40,6 +40,7 @@ from denialdesk.contracts.authorization import (
 )
 from denialdesk.contracts.claim import CONFLICT, DATA_ERROR, INVALID, task_key
 from denialdesk.domain import authorizations as rules
+from denialdesk.domain import business_dates
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(
@@ -136,7 +137,9 @@ class AuthorizationWorkflow:
     # --- the clock ----------------------------------------------------------------------------
 
     def _end(self) -> date:
-        return date.fromisoformat(self._state.end_date)
+        # The API refuses end dates past five years; one stored before it did (9999-12-31)
+        # must still leave room for the expiry timer, else every run fails on the arithmetic.
+        return min(date.fromisoformat(self._state.end_date), business_dates.HARD_LATEST)
 
     def _expires_at(self) -> datetime:
         return _midnight(self._end() + timedelta(days=1))  # the end date is the last good day

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from auth_fakes import own_time_skipping_server, run_auth  # noqa: F401 (the `wf` fixture)
+from auth_fakes import FakeAuthRow, own_time_skipping_server, run_auth  # noqa: F401 (the `wf` fixture)
 from auth_scenarios import (
     continued_as_new,
     expiry_gives_waiting_claims_tasks,
@@ -67,3 +69,16 @@ def test_extension_refused_when_it_goes_backwards_or_says_nothing(wf):
 
     store = run_auth(wf, body)
     assert store.tasks == {}
+
+
+def test_an_end_date_no_timer_can_reach_never_fails_the_workflow(wf):
+    # Stored before the API bounded it: 9999-12-31 + 1 day overflowed on every run.
+    async def body(auth):
+        auth.store.row = FakeAuthRow(end_date=date(9999, 12, 31))
+        await auth.start()
+        state = await auth.acted(0)
+        assert (state.end_date, state.status, state.open_task) == ("9999-12-31", "active", None)
+        await auth.extend(approved=12)  # and it still answers
+        assert (await auth.until(lambda s: s.approved == 12)).approved == 12
+
+    run_auth(wf, body)
