@@ -167,22 +167,36 @@ class ClaimClock(ClaimStore):
         state.follow_up_on = None  # once per wait; the follow-up's decision restarts it
         days = state.processing_days
         await self._event("payer_silent", f"no answer from the payer after {days} days")
+        await self._open_claim_task(
+            "payer_follow_up",
+            {"processing_days": days, "status": state.status},
+            because=f"payer silent {days} days",
+        )
+
+    async def _open_claim_task(
+        self, kind: str, detail: dict, *, due: str | None = None, because: str | None = None
+    ) -> None:
+        """A task about the whole claim: its charge at stake, ranked by the deadline `due`;
+        `because` replaces the deadline part of the reason."""
+        state = self._state
         ranked = priority(
             amount=Decimal(state.charge or "0"),
             category=None,
-            deadline=None,
+            deadline=date.fromisoformat(due) if due else None,
             today=workflow.now().date(),
         )
+        reason = f"{ranked.reason.split(' · ')[0]} · {because}" if because else ranked.reason
         await self._open_task(
             TaskSpec(
                 key="",
                 workflow_id="",
                 claim_id=0,
-                kind="payer_follow_up",
+                kind=kind,
                 amount=state.charge,
+                due_at=due,
                 priority=ranked.score,
-                priority_reason=f"{ranked.reason.split(' · ')[0]} · payer silent {days} days",
-                detail={"processing_days": days, "status": state.status},
+                priority_reason=reason,
+                detail=detail,
             )
         )
 

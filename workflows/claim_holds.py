@@ -16,15 +16,11 @@ workflows replay unchanged.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
-from decimal import Decimal
 
-from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from denialdesk.contracts.claim import DATA_ERROR, TaskSpec
 from denialdesk.contracts.enums import HoldReason, TaskKind
-from denialdesk.domain.priority import priority
 from denialdesk.workflows.claim_clock import ClaimClock
 
 
@@ -39,28 +35,8 @@ def data_problem(error: ActivityError) -> tuple[str, str]:
 
 class ClaimHolds(ClaimClock):
     async def _hold(self, reason: str, task_kind: str, detail: str, task_detail: dict) -> None:
-        state = self._state
         await self._set_status("on_hold", "on_hold", detail, hold_reason=reason)
-        due = state.deadline_on
-        ranked = priority(
-            amount=Decimal(state.charge or "0"),
-            category=None,
-            deadline=date.fromisoformat(due) if due else None,
-            today=workflow.now().date(),
-        )
-        await self._open_task(
-            TaskSpec(
-                key="",
-                workflow_id="",
-                claim_id=0,
-                kind=task_kind,
-                amount=state.charge,
-                due_at=due,
-                priority=ranked.score,
-                priority_reason=ranked.reason,
-                detail=task_detail,
-            )
-        )
+        await self._open_claim_task(task_kind, task_detail, due=self._state.deadline_on)
 
     async def _data_hold(self, step: str, error: ActivityError) -> None:
         """The step failed on the claim's data: hold the claim with a fix_data task."""
