@@ -42,6 +42,9 @@ class AppealLevel:
     name: str
     window_days: int
     address: str | None = None
+    # A window set in calendar months (external review: 4 months), which days cannot say:
+    # when given it wins over window_days.
+    window_months: int | None = None
 
 
 @dataclass(frozen=True)

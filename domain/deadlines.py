@@ -7,6 +7,7 @@ appeal levels and windows, when set, win over its plan type's defaults.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,7 +23,8 @@ _COMMERCIAL = (
     # The provider's window comes from its contract; 180 days is the common one.
     _A(1, "First-level appeal", 180),
     _A(2, "Second-level appeal", 60),
-    _A(3, "External review", 120),
+    # Four months after the final internal denial (45 CFR 147.136), not 120 days.
+    _A(3, "External review", 120, window_months=4),
 )
 DEFAULT_APPEAL_LEVELS: dict[str, tuple[AppealLevel, ...]] = {
     "medicare_b": (
@@ -69,8 +71,20 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has fewer days."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
+
+
 def timely_filing_deadline(service_date: date, payer: Payer) -> date:
-    """Last day a claim for this service may reach the payer."""
+    """Last day a claim for this service may reach the payer. Medicare Part B counts one
+    calendar year from the date of service (42 CFR 424.44), which 365 days gets wrong by a day
+    across a leap day; other payers count the days their contract sets."""
+    if payer.plan_type == "medicare_b":
+        return add_years(service_date, 1)
     return service_date + timedelta(days=payer.timely_filing_days)
 
 
@@ -109,6 +123,8 @@ def appeal_deadline(payer: Payer, level: int, notice_date: date) -> date | None:
     counted_from = notice_date
     if payer.plan_type == "medicare_b":
         counted_from += timedelta(days=MEDICARE_RECEIPT_PRESUMPTION_DAYS)
+    if found.window_months:
+        return add_months(counted_from, found.window_months)
     return counted_from + timedelta(days=found.window_days)
 
 
@@ -148,11 +164,11 @@ def next_hard_deadline(
         return timely  # not adjudicated yet: the claim must still reach the payer in time
     if result in ("paid", "reversal"):
         return None
+    if action in NO_PAYER_DEADLINE_ACTIONS:
+        return None  # the patient (or another payer) is billed next: no deadline of this one
     if not appealable or action == "new_claim":
         # MA130 and rejections: no appeal rights, a new frequency-1 claim within filing limits.
         return timely
-    if action in NO_PAYER_DEADLINE_ACTIONS:
-        return None
     # A late claim is won only on appeal with proof, whatever else is wrong with it.
     resubmit = action in RESUBMIT_ACTIONS and category != "timely_filing" and level_reached == 0
     if resubmit:

@@ -130,6 +130,7 @@ def to_payer(row: Payer) -> domain.Payer:
             name=str(level.get("name", "")),
             window_days=int(level["window_days"]),
             address=level.get("address"),
+            window_months=int(level["window_months"]) if level.get("window_months") else None,
         )
         for level in row.appeal_levels or ()
     )

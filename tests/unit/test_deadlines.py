@@ -34,9 +34,12 @@ def test_timely_filing_counts_days_from_the_date_of_service():
     assert timely_filing_deadline(DOS, _payer("commercial", timely_filing_days=90)) == date(
         2024, 4, 9
     )
+    # Medicare Part B: one calendar year (42 CFR 424.44), whatever the payer row says.
     assert timely_filing_deadline(DOS, _payer("medicare_b", timely_filing_days=365)) == date(
-        2025, 1, 9
+        2025, 1, 10
     )
+    # Across a leap day 365 days fall a day short: 2023-03-01 + 365 days is 2024-02-29.
+    assert timely_filing_deadline(date(2023, 3, 1), _payer("medicare_b")) == date(2024, 3, 1)
 
 
 def test_corrected_claims_count_from_service_unless_the_payer_counts_from_the_remittance():
@@ -62,7 +65,6 @@ def test_medicare_redetermination_presumes_receipt_five_days_after_the_notice():
         ("medicaid_ffs", 1, 60),
         ("commercial", 1, 180),
         ("erisa", 1, 180),
-        ("commercial", 3, 120),
     ],
 )
 def test_plan_type_default_windows_count_from_the_notice_date(plan_type, level, days):
@@ -189,3 +191,23 @@ def test_patient_or_other_payer_actions_carry_no_deadline_of_this_payer():
 def test_the_earliest_service_date_counts():
     found = _next(service_dates=[DOS + timedelta(days=30), DOS])
     assert found.on == DOS + timedelta(days=365)
+
+
+def test_external_review_is_four_calendar_months_after_the_notice():
+    assert appeal_deadline(_payer("commercial"), 3, date(2024, 2, 15)) == date(2024, 6, 15)
+    # 120 days would be 2024-12-29; a month without the 31st ends on its last day.
+    assert appeal_deadline(_payer("erisa"), 3, date(2024, 8, 31)) == date(2024, 12, 31)
+    assert appeal_deadline(_payer("erisa"), 3, date(2024, 10, 31)) == date(2025, 2, 28)
+
+
+def test_a_bill_patient_denial_has_no_payer_deadline_even_when_not_appealable():
+    found = next_hard_deadline(
+        payer=_payer("commercial", timely_filing_days=90),
+        service_dates=[DOS],
+        result="denied",
+        category="benefit_limit",
+        action="bill_patient",
+        appealable=False,
+        remit_date=date(2024, 2, 1),
+    )
+    assert found is None

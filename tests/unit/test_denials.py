@@ -275,3 +275,12 @@ def test_corpus_claims(name: str, expected: list[tuple[str, str | None, str]]) -
     remit = parse_835((CORPUS / name).read_bytes())
     got = [(str(a.result), a.category, a.action) for a in map(analyse_claim, remit.claims)]
     assert got == expected
+
+
+@pytest.mark.parametrize("code", ["237", "59", "94", "131", "144"])
+def test_payment_reductions_and_incentives_are_not_denials(code: str) -> None:
+    # A penalty, a multiple-procedure reduction, an excess, a discount or an incentive moves
+    # the amount paid; nothing was denied, so no task is opened for it.
+    analysis = analyse_claim(claim(line(adj(code, "30"), paid="120")))
+    assert (analysis.result, analysis.category, analysis.action) == (Result.PAID, None, "none")
+    assert analysis.denied_amount == 0
