@@ -92,8 +92,8 @@ def tokenize(data: bytes | str) -> tuple[Separators, list[str]]:
     """Split a whole interchange into its segments (raw text; split each on
     `Separators.element` to get its elements, [0] being the segment id).
 
-    Line breaks around terminators are dropped and empty segments skipped, so segment numbers
-    count only real segments (ISA is 1).
+    Line breaks and blanks after terminators are dropped and empty segments skipped, so
+    segment numbers count only real segments (ISA is 1).
     """
     text = decode(data).lstrip()
     seps = separators(text)
@@ -102,4 +102,6 @@ def tokenize(data: bytes | str) -> tuple[Separators, list[str]]:
     elif "\n" in text or "\r" in text:
         # Line breaks are never data in X12 (not in the basic or extended character set).
         text = text.replace("\r", "").replace("\n", "")
-    return seps, [piece for piece in text.split(seps.segment) if piece.strip()]
+    # Blanks after a terminator (`~ ` then a line break) pad the file, not the next segment:
+    # a segment id never starts with one. Trailing blanks stay: they are element data.
+    return seps, [piece.lstrip() for piece in text.split(seps.segment) if piece.strip()]

@@ -237,3 +237,9 @@ def test_line_break_terminator_in_any_convention(line_break: str) -> None:
     text = (CORPUS / "15_newline_terminator.835").read_text()
     expected = parse_835(text)
     assert parse_835(text.replace("\n", line_break)) == expected
+
+
+def test_blanks_and_line_breaks_after_the_terminator_are_padding() -> None:
+    text = (CORPUS / "03_denied_authorization.835").read_text()
+    padded = "~ \r\n  ".join(s.strip() for s in text.split("~") if s.strip()) + "~ \n"
+    assert parse_835(padded) == parse_835(text)
