@@ -71,7 +71,7 @@ def apply_claim_payment(
         remit_date=remit_date,
         level_reached=request.appeal_level,
     )
-    at_stake = analysis.denied_amount
+    at_stake = analysis.amount_at_stake  # PR denials are the patient's, not at stake
     ranked = priority(
         amount=at_stake,
         category=analysis.category,

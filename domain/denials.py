@@ -70,6 +70,11 @@ class DenialAnalysis:
     def denials(self) -> tuple[AdjustmentAnalysis, ...]:
         return tuple(a for a in self.adjustments if a.denial)
 
+    @property
+    def amount_at_stake(self) -> Decimal:
+        """What the practice can win back: CO/OA/PI denials; PR amounts are the patient's."""
+        return sum((a.amount for a in self.denials if a.group != "PR"), ZERO)
+
 
 def analyse_claim(claim: ClaimPayment) -> DenialAnalysis:
     line_remarks = tuple(code for line in claim.lines for code in line.remarks)
@@ -83,6 +88,9 @@ def analyse_claim(claim: ClaimPayment) -> DenialAnalysis:
         analysed.extend(_analyse(adj, index, scope, no_appeal) for adj in line.adjustments)
     denials = [a for a in analysed if a.denial]
     denied_amount = sum((a.amount for a in denials), ZERO)
+    # A patient-responsibility denial (PR-96 and the like) is billed to the patient: when
+    # larger, it must not hide a provider-liability denial (CO/OA/PI) on another line.
+    provider = [a for a in denials if a.group != "PR"]
 
     if claim.is_reversal:
         return DenialAnalysis(Result.REVERSAL, None, NO_ACTION, False, ZERO, tuple(analysed))
@@ -90,7 +98,7 @@ def analyse_claim(claim: ClaimPayment) -> DenialAnalysis:
         return DenialAnalysis(Result.PAID, None, NO_ACTION, False, ZERO, tuple(analysed))
     # CLP04 < 0 outside a reversal is a take-back: with a denial adjustment it is a denial too.
     result = Result.PARTIALLY_PAID if claim.paid > 0 else Result.DENIED
-    deciding = min(denials, key=lambda a: (-a.amount, _RANK[a.category or "other"]))
+    deciding = min(provider or denials, key=lambda a: (-a.amount, _RANK[a.category or "other"]))
     return DenialAnalysis(
         result,
         deciding.category,

@@ -284,3 +284,15 @@ def test_payment_reductions_and_incentives_are_not_denials(code: str) -> None:
     analysis = analyse_claim(claim(line(adj(code, "30"), paid="120")))
     assert (analysis.result, analysis.category, analysis.action) == (Result.PAID, None, "none")
     assert analysis.denied_amount == 0
+
+
+def test_a_larger_patient_denial_does_not_hide_a_provider_liability_denial() -> None:
+    # PR-96 $200 on one line, CO-197 $150 on another: the practice must fix the authorization;
+    # the patient's $200 is theirs to bill and is not money at stake for the practice.
+    analysis = analyse_claim(
+        claim(line(adj("96", "200", "PR"), paid="0"), line(adj("197", "150"), paid="0"))
+    )
+    assert (analysis.category, analysis.action) == ("authorization", "obtain_retro_authorization")
+    assert (analysis.denied_amount, analysis.amount_at_stake) == (D("350"), D("150"))
+    only_patient = analyse_claim(claim(line(adj("96", "200", "PR"), paid="0")))
+    assert only_patient.action == "bill_patient" and only_patient.amount_at_stake == 0
