@@ -162,7 +162,7 @@ def next_hard_deadline(
     timely = HardDeadline("timely_filing", timely_filing_deadline(first_service, payer))
     if result is None or remit_date is None:
         return timely  # not adjudicated yet: the claim must still reach the payer in time
-    if result in ("paid", "reversal"):
+    if result in ("paid", "reversal", "pending"):
         return None
     if action in NO_PAYER_DEADLINE_ACTIONS:
         return None  # the patient (or another payer) is billed next: no deadline of this one

@@ -30,6 +30,8 @@ NEW_CLAIM = "new_claim"
 BILL_PATIENT = "bill_patient"
 NO_ACTION = "none"
 ZERO = Decimal(0)
+PREDETERMINATION = "25"  # CLP02: predetermination pricing only, no payment
+PENDING_REVIEW = "133"  # CARC: the disposition of the claim or line is pending further review
 _RANK = {category: rank for rank, category in enumerate(CATEGORY_PRECEDENCE)}
 
 
@@ -38,6 +40,9 @@ class Result(StrEnum):
     PARTIALLY_PAID = "partially_paid"
     DENIED = "denied"
     REVERSAL = "reversal"
+    # The payer has not decided: CLP02 25 (predetermination pricing only) or CARC 133 (the
+    # disposition is pending further review). Informational: no result, no task.
+    PENDING = "pending"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,8 @@ def analyse_claim(claim: ClaimPayment) -> DenialAnalysis:
 
     if claim.is_reversal:
         return DenialAnalysis(Result.REVERSAL, None, NO_ACTION, False, ZERO, tuple(analysed))
+    if claim.status_code == PREDETERMINATION or any(a.carc == PENDING_REVIEW for a in analysed):
+        return DenialAnalysis(Result.PENDING, None, NO_ACTION, False, ZERO, tuple(analysed))
     if not denials:
         return DenialAnalysis(Result.PAID, None, NO_ACTION, False, ZERO, tuple(analysed))
     # CLP04 < 0 outside a reversal is a take-back: with a denial adjustment it is a denial too.

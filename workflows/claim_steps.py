@@ -133,6 +133,13 @@ class ClaimSteps(ClaimHolds):
                 claim_payment_id, outcome.held_reason or "held", outcome.amount_at_stake
             )
             return
+        if outcome.result == "pending":
+            # The payer has not decided yet (predetermination, pending review): nothing to
+            # apply or work; it is an answer, so the silence clock starts again.
+            if state.status in WAITING_ON_PAYER:
+                self._wait_for_payer()
+            await self._event("payer_pending", f"claim payment {claim_payment_id}: not decided yet")
+            return
         state.status_before_payment[claim_payment_id] = state.status
         if outcome.result == "reversal":
             await self._reverse(claim_payment_id, outcome)

@@ -296,3 +296,12 @@ def test_a_larger_patient_denial_does_not_hide_a_provider_liability_denial() -> 
     assert (analysis.denied_amount, analysis.amount_at_stake) == (D("350"), D("150"))
     only_patient = analyse_claim(claim(line(adj("96", "200", "PR"), paid="0")))
     assert only_patient.action == "bill_patient" and only_patient.amount_at_stake == 0
+
+
+def test_predetermination_and_pending_review_are_not_results() -> None:
+    predetermined = analyse_claim(claim(line(adj("45", "180"), paid="0"), status="25"))
+    assert (predetermined.result, predetermined.action) == (Result.PENDING, "none")
+    pending = analyse_claim(claim(line(adj("133", "180", "OA"), paid="0")))
+    assert (pending.result, pending.category, pending.amount_at_stake) == (
+        Result.PENDING, None, D(0),
+    )  # fmt: skip

@@ -4,6 +4,8 @@ instead of being applied; the task it displaced comes back afterwards."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from claim_fakes import held, outcome
 
 from denialdesk.contracts.claim import APPLY_PAYMENT, SCRUB_CLAIM, SUBMIT_CLAIM
@@ -106,5 +108,19 @@ def test_a_payment_the_activity_cannot_read_is_held_not_failed(wf):
         state = await claim.until_task("review_payment")
         assert state.status == "submitted"
         assert claim.row().spec.detail["reason"].startswith("cannot be applied: OverflowError")
+
+    wf.claim(body)
+
+
+def test_a_pending_answer_is_recorded_and_the_claim_keeps_waiting(wf):
+    async def body(claim):
+        await claim.start()
+        await claim.until_event("submitted")
+        pending = dataclasses.replace(outcome("paid"), result="pending")
+        await claim.pay(61, pending)
+        state = await claim.until_event("payer_pending")
+        assert (state.status, state.open_task) == ("submitted", None)
+        await claim.pay(62, outcome("paid"))
+        assert (await claim.until_event("paid")).status == "paid"
 
     wf.claim(body)
