@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from denialdesk.domain.denials import DenialAnalysis, analyse_claim
+from denialdesk.domain.denials import DenialAnalysis, analyse_claim, payment_findings
 from denialdesk.domain.x12.remit import RemitParseError, parse_835
 from denialdesk.domain.x12.remit_model import (
     Adjustment,
@@ -79,6 +79,7 @@ def _claim(claim: ClaimPayment, analysis: DenialAnalysis) -> dict[str, Any]:
         "adjustments": _adjustments(claim.adjustments),
         "remarks": list(claim.remarks),
         "lines": [_line(line, claim) for line in claim.lines],
+        "findings": payment_findings(claim),
     }
 
 

@@ -148,3 +148,20 @@ def _category_from_remarks(remarks: tuple[str, ...]) -> str:
         if is_category_hint(hint):
             return hint
     return MISSING_INFO
+
+
+def payment_findings(claim: ClaimPayment) -> list[str]:
+    """What does not add up in a claim payment though the file balances: CLP05 (the patient
+    responsibility) against the PR adjustments of the claim and its lines."""
+    found = []
+    pr = sum(
+        (a.amount for a in (*claim.adjustments, *(x for ln in claim.lines for x in ln.adjustments))
+         if a.group == "PR"),
+        ZERO,
+    )  # fmt: skip
+    stated = claim.patient_responsibility
+    if stated is not None and stated != pr and not claim.is_reversal:
+        found.append(
+            f"CLP05 patient responsibility {stated:.2f} is not the PR adjustments {pr:.2f}"
+        )
+    return found

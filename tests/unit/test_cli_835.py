@@ -67,6 +67,7 @@ def test_json_contract_for_one_file(capsys: pytest.CaptureFixture[str]) -> None:
                                 "remarks": [],
                             }
                         ],
+                        "findings": [],
                     }
                 ],
             }
@@ -177,3 +178,20 @@ def test_payer_id_falls_back_to_trn03_without_ref_2u(
     assert code == 0, err
     payer = json.loads(out)["files"][0]["payer"]
     assert payer == {"name": "BLUE HARBOR HEALTH PLAN", "id": trn03}
+
+
+def test_clp05_that_is_not_the_pr_adjustments_is_a_finding(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = (CORPUS / "01_paid_single.835").read_text()
+    clp = next(s for s in text.split("~") if s.strip().startswith("CLP*")).strip()
+    parts = clp.split("*")
+    parts[5] = "25"  # the payer says the patient owes 25, but no PR adjustment says so
+    odd = tmp_path / "odd_clp05.835"
+    odd.write_text(text.replace(clp, "*".join(parts)))
+    code, out, err = run(capsys, "--dry-run", "--json", str(odd))
+    assert code == 0, err
+    [claim] = json.loads(out)["files"][0]["claims"]
+    assert claim["findings"] == [
+        "CLP05 patient responsibility 25.00 is not the PR adjustments 0.00"
+    ]
