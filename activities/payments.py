@@ -52,7 +52,7 @@ def apply_claim_payment(
         row.held_reason = hold_reason(row, claim, payer_row, remittance, paid_before)
     session.add(row)
     if row.held_reason is not None:
-        return _held(row)
+        return contracts.held_outcome(row.held_reason, str(row.paid.quantize(Decimal("0.01"))))
     remit_date = remittance.payment_date or remittance.imported_at.date()
     analysis = analyse_claim(to_remit_payment(session, row))
     payer = to_payer(payer_row)
@@ -110,23 +110,6 @@ def apply_claim_payment(
         max_appeal_level=max((level.level for level in levels), default=0),
         reverses_payment_id=reverses,
         task_detail=task_detail,
-    )
-
-
-def _held(row: ClaimPayment) -> contracts.PaymentOutcome:
-    return contracts.PaymentOutcome(
-        result="held",
-        category=None,
-        action="",
-        appealable=False,
-        amount_at_stake=str(row.paid.quantize(Decimal("0.01"))),
-        due_at=None,
-        deadline_kind=None,
-        priority=0.0,
-        priority_reason="",
-        resubmit_method="",
-        max_appeal_level=0,
-        held_reason=row.held_reason,
     )
 
 

@@ -249,6 +249,24 @@ class PaymentOutcome:
     held_reason: str | None = None
 
 
+def held_outcome(reason: str, amount: str = "0.00") -> PaymentOutcome:
+    """A claim payment not applied (`amount`: what it pays) and why: a review_payment task."""
+    return PaymentOutcome(
+        result="held",
+        category=None,
+        action="",
+        appealable=False,
+        amount_at_stake=amount,
+        due_at=None,
+        deadline_kind=None,
+        priority=0.0,
+        priority_reason="",
+        resubmit_method="",
+        max_appeal_level=0,
+        held_reason=reason,
+    )
+
+
 @dataclass
 class TaskClockRequest:
     key: str

@@ -85,14 +85,16 @@ def import_remittance(
     seen: set[tuple[str, str, int | None]] = set()
     for transaction in remit.transactions:
         payer = payer_identifier(transaction)
-        scope = _file_practice(session, transaction, payer, practice_ids)
-        key = (payer, transaction.trace_number, scope)
+        payees = _payee_practices(session, transaction, payer)
+        key = (payer, transaction.trace_number, _file_practice(payees, practice_ids))
         result.trace_numbers.append(transaction.trace_number)
         if key in seen or _stored(session, key):
             result.duplicate_trace_numbers.append(transaction.trace_number)
             continue
         seen.add(key)
-        _store_transaction(session, transaction, key, practice_ids, user_id, workflow_id, result)
+        _store_transaction(
+            session, transaction, key, payees, practice_ids, user_id, workflow_id, result
+        )
     result.duplicate = bool(remit.transactions) and len(result.duplicate_trace_numbers) == len(
         remit.transactions
     )
@@ -114,13 +116,10 @@ def _stored(session: Session, key: tuple[str, str, int | None]) -> bool:
     return found is not None
 
 
-def _file_practice(
-    session: Session, transaction: Transaction, payer: str, practice_ids: Collection[int] | None
-) -> int | None:
+def _file_practice(payees: list[int], practice_ids: Collection[int] | None) -> int | None:
     """The practice a transaction is for: its payee among the caller's practices, else the
     caller's only practice; None when that cannot be told (an all-practice import of a file
     whose payee is none or several of ours)."""
-    payees = _payee_practices(session, transaction, payer)
     if practice_ids is None:
         return payees[0] if len(payees) == 1 else None
     mine = [p for p in payees if p in practice_ids]
@@ -138,7 +137,8 @@ def _payer_ids(transaction: Transaction) -> list[str]:
 def _store_transaction(
     session: Session,
     transaction: Transaction,
-    key: tuple[str, str],
+    key: tuple[str, str, int | None],
+    payee_practices: list[int],
     practice_ids: Collection[int] | None,
     user_id: int | None,
     workflow_id: WorkflowId,
@@ -167,7 +167,6 @@ def _store_transaction(
     )
     session.add(remittance)
     session.flush()
-    payee_practices: list[int] | None = None  # looked up once, for the first unmatched claim
     for remit in transaction.claims:
         claim = _match(session, remit, practice_ids)
         payment = _store_payment(session, remittance.id, remit, claim)
@@ -175,8 +174,6 @@ def _store_transaction(
         if payment.denial_category is not None:
             result.denials += 1
         if claim is None:
-            if payee_practices is None:
-                payee_practices = _payee_practices(session, transaction, key[0])
             if practice_ids is None or set(payee_practices) & set(practice_ids):
                 result.claims_unmatched.append(remit.control_number)
             continue

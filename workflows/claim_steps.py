@@ -27,6 +27,7 @@ from denialdesk.contracts.claim import (
     SubmitOutcome,
     SubmitRequest,
     TaskSpec,
+    held_outcome,
 )
 from denialdesk.workflows.claim_clock import WAITING_ON_PAYER
 from denialdesk.workflows.claim_holds import ClaimHolds, data_problem
@@ -122,10 +123,7 @@ class ClaimSteps(ClaimHolds):
             )
         except ActivityError as error:
             reason, _ = data_problem(error)
-            outcome = PaymentOutcome(
-                "held", None, "", False, "0.00", None, None, 0.0, "", "", 0,
-                held_reason=f"cannot be applied: {reason}",
-            )  # fmt: skip
+            outcome = held_outcome(f"cannot be applied: {reason}")
         if claim_payment_id not in state.applied_payment_ids:
             state.applied_payment_ids.append(claim_payment_id)
         if outcome.result == "held":

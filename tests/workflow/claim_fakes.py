@@ -39,6 +39,7 @@ from denialdesk.contracts.claim import (
     TaskEscalation,
     TaskRelease,
     TaskSpec,
+    held_outcome,
 )
 
 CLEAN = ScrubOutcome(blocking=0, warnings=1)
@@ -55,8 +56,7 @@ def needs_auth(problem: str = "missing") -> ScrubOutcome:
 
 def held(reason: str, amount: str = "1000000.00") -> PaymentOutcome:
     """A payment the activity would not apply; `store.payments[-id]` is what forcing gives."""
-    return dataclasses.replace(outcome("paid"), result="held", held_reason=reason,
-                               amount_at_stake=amount)  # fmt: skip
+    return held_outcome(reason, amount)
 
 
 def outcome(
