@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 from temporalio import activity
 
+from denialdesk.activities.appeal_packets import write_appeal_packet
 from denialdesk.activities.errors import data_error, data_errors
 from denialdesk.activities.payments import apply_claim_payment
 from denialdesk.activities.task_clock import TaskClockActivities
@@ -82,6 +83,7 @@ class ClaimActivities(TaskClockActivities):
             self.open_task,
             self.close_task,
             self.apply_payment,
+            self.send_appeal_packet,
             *self.task_clock_activities(),
         ]
 
@@ -254,6 +256,12 @@ class ClaimActivities(TaskClockActivities):
                 close_task(session, close.key, close.status)
             except ValueError as error:
                 raise data_error(str(error)) from error
+
+    @activity.defn(name=contracts.SEND_APPEAL)
+    @data_errors
+    def send_appeal_packet(self, request: contracts.AppealPacketRequest) -> str:
+        # Written once: a retry (or a replay's re-run) leaves the packet already there as is.
+        return write_appeal_packet(self.engine, self.outbox_dir, request, _write_once)
 
     @activity.defn(name=contracts.APPLY_PAYMENT)
     @data_errors

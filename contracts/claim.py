@@ -38,6 +38,9 @@ TASK_CLOCK = "task_clock"  # TaskClockRequest -> TaskClockFacts
 ESCALATE_TASK = "escalate_task"  # TaskEscalation -> None
 RETURN_TASK = "return_pended_task"  # TaskClockRequest -> bool (returned now)
 RELEASE_TASK = "release_idle_task"  # TaskRelease -> bool (released now)
+# The appeal packet a sent appeal leaves in the clearinghouse outbox (activities/claims.py).
+# Added with the "appeal-packet" patch of ClaimWorkflow.
+SEND_APPEAL = "send_appeal_packet"  # AppealPacketRequest -> str (file name)
 
 
 def claim_workflow_id(practice_slug: str, claim_id: int) -> str:
@@ -136,6 +139,7 @@ class Decision:
     reason: str | None = None  # write_off
     amount: str | None = None  # bill_patient (decimal string)
     queue_id: int | None = None  # reroute
+    enclosures: list[str] = field(default_factory=list)  # appeal: what goes with the letter
 
 
 @dataclass
@@ -174,6 +178,17 @@ class SubmitRequest:
     version: int
     frequency: str  # 1 | 7 | 8
     submitted_on: str  # ISO date
+
+
+@dataclass
+class AppealPacketRequest:
+    claim_id: int
+    level: int
+    category: str | None
+    letter_id: int | None
+    no_letter_reason: str | None
+    enclosures: list[str]
+    sent_on: str  # ISO date: the business day the appeal went out
 
 
 @dataclass

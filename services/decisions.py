@@ -32,10 +32,16 @@ class Resubmit(Body):
     claim_version: int = Field(ge=1, le=MAX_ID)
 
 
+Enclosure = Annotated[str, Field(min_length=1, max_length=100)]
+
+
 class Appeal(Body):
     level: int = Field(ge=1, le=9)
     letter_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     no_letter_reason: str | None = Field(default=None, min_length=1, max_length=200)
+    # What the appeal carries besides the letter ("medical records 2026-01 to 2026-03",
+    # "proof of timely filing"): the payer weighs the evidence.
+    enclosures: list[Enclosure] = Field(default_factory=list, max_length=10)
 
     @model_validator(mode="after")
     def _letter_or_reason(self):
@@ -119,6 +125,7 @@ def check_decision(
         decision.level = body.appeal.level
         decision.letter_id = letter_id
         decision.no_letter_reason = body.appeal.no_letter_reason
+        decision.enclosures = list(body.appeal.enclosures)
     if body.write_off is not None and body.action == "write_off":
         practice = session.get(Practice, task.practice_id)
         # What is written off is what the payer did not pay: the task's amount at stake, or the

@@ -17,7 +17,9 @@ from denialdesk.contracts.authorization import USAGE_CHANGED_SIGNAL
 from denialdesk.contracts.claim import (
     APPLY_PAYMENT,
     SCRUB_CLAIM,
+    SEND_APPEAL,
     SUBMIT_CLAIM,
+    AppealPacketRequest,
     Correction,
     Decision,
     PaymentOutcome,
@@ -34,6 +36,8 @@ from denialdesk.workflows.claim_holds import ClaimHolds, data_problem
 
 # Statuses in which a person has to work the claim (a work_denial task is open).
 NEEDS_WORK_STATUSES = frozenset({"denied", "partially_paid"})
+# Sent appeals leave a packet for the payer (runs started before it never wrote one).
+APPEAL_PACKET_PATCH = "appeal-packet"
 FREQUENCY_BY_METHOD = {"replacement_7": "7", "new_claim": "1"}
 
 
@@ -265,6 +269,8 @@ class ClaimSteps(ClaimHolds):
             await self._set_status(
                 "appealed", "appealed", f"level {state.appeal_level} appeal sent", user_id=user
             )
+            if denial_spec is not None and workflow.patched(APPEAL_PACKET_PATCH):
+                await self._send_appeal_packet(denial_spec)
         elif action == "sent" and task.kind == "payer_follow_up":
             await self._event("followed_up", "asked the payer about the claim", user)
         elif action == "sent":  # a reopening request went to the payer
@@ -292,11 +298,32 @@ class ClaimSteps(ClaimHolds):
                         "level": state.appeal_level,
                         "letter_id": decision.letter_id,
                         "no_letter_reason": decision.no_letter_reason,
+                        "enclosures": list(decision.enclosures),
                     },
                 )
             )
         else:  # resubmit
             await self._resubmit(decision, denial_spec)
+
+    async def _send_appeal_packet(self, spec: TaskSpec) -> None:
+        """Leave the appeal for the payer in the clearinghouse outbox. The person already sent
+        it (marked sent), so a packet that cannot be built for a data reason is noted on the
+        timeline rather than holding the claim."""
+        detail = spec.detail
+        request = AppealPacketRequest(
+            claim_id=self._claim_id,
+            level=int(detail.get("level") or self._state.appeal_level),
+            category=spec.category,
+            letter_id=detail.get("letter_id"),
+            no_letter_reason=detail.get("no_letter_reason"),
+            enclosures=list(detail.get("enclosures") or []),
+            sent_on=self._today(),
+        )
+        try:
+            await self._call(SEND_APPEAL, request, str)
+        except ActivityError as error:
+            reason, _field = data_problem(error)
+            await self._event("appeal_packet_failed", f"level {request.level}: {reason}")
 
     async def _review_decision(self, decision: Decision) -> None:
         payment_id = self._reviewed()

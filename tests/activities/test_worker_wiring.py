@@ -20,6 +20,7 @@ def test_the_worker_gets_every_claim_activity_by_its_contract_name(tmp_path, eng
         contracts.OPEN_TASK,
         contracts.CLOSE_TASK,
         contracts.APPLY_PAYMENT,
+        contracts.SEND_APPEAL,
         contracts.TASK_CLOCK,
         contracts.ESCALATE_TASK,
         contracts.RETURN_TASK,

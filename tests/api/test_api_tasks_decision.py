@@ -78,6 +78,10 @@ def test_stale_version_is_409_and_nothing_is_sent(desk: Desk, task):
         ({"action": "appeal", "appeal": {"level": 1}}, "letter_id or no_letter_reason"),
         ({"action": "appeal", "appeal": {"level": 1, "letter_id": 10**6}}, "appeal.letter_id"),
         ({"action": "reroute", "reroute": {"queue": "nope"}}, "reroute.queue"),
+        (
+            {"action": "appeal", "appeal": {"level": 1, "letter_id": 1, "enclosures": [""]}},
+            "enclosures",
+        ),
         ({"action": "bill_patient", "bill_patient": {"amount": "-3"}}, "amount"),
         ({"action": "dance"}, "action"),
     ],
@@ -89,8 +93,9 @@ def test_bad_input_is_422_naming_the_field(desk: Desk, task, body, field):
 
 
 def test_appeal_with_the_claims_letter_and_reroute_by_name(desk: Desk, task):
-    body = {"action": "appeal", "appeal": {"level": 2, "letter_id": task.letter_id}}
-    assert _decide(desk, task, "specialist", **body).status_code == 200
+    appeal = {"level": 2, "letter_id": task.letter_id, "enclosures": ["medical records"]}
+    assert _decide(desk, task, "specialist", action="appeal", appeal=appeal).status_code == 200
+    assert desk.temporal.updates[0][2].enclosures == ["medical records"]
     with session_scope(desk.engine) as session:
         queue = work_data.queue(session, desk.home.practice)
     body = {"action": "reroute", "reroute": {"queue": queue.name}}

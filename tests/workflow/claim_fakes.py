@@ -24,8 +24,10 @@ from denialdesk.contracts.claim import (
     RELEASE_TASK,
     RETURN_TASK,
     SCRUB_CLAIM,
+    SEND_APPEAL,
     SUBMIT_CLAIM,
     TASK_CLOCK,
+    AppealPacketRequest,
     PaymentOutcome,
     PaymentRequest,
     ScrubOutcome,
@@ -202,7 +204,13 @@ class FakeStore:
                 return self.payments.get(-request.claim_payment_id, outcome("paid"))
             return found
 
+        @activity.defn(name=SEND_APPEAL)
+        async def send_appeal_packet(request: AppealPacketRequest) -> str:
+            self._record(SEND_APPEAL, request)
+            return f"APPEAL-{request.claim_id}-L{request.level}.json"
+
         return [
+            send_appeal_packet,
             scrub,
             submit,
             record_status,

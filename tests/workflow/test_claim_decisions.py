@@ -83,7 +83,7 @@ def test_appeal_level_1_then_a_second_denial_appeals_level_2(wf):
             await claim.decide("appeal", level=1)
         with pytest.raises(DecisionInvalid, match="level is required"):
             await claim.decide("appeal", letter_id=9)
-        await claim.decide("appeal", level=1, letter_id=9)
+        await claim.decide("appeal", level=1, letter_id=9, enclosures=["medical records"])
         state = await claim.until_task("send_appeal")
         assert (state.status, state.appeal_level) == ("denied", 1)
         await claim.decide("sent")
@@ -109,6 +109,14 @@ def test_appeal_level_1_then_a_second_denial_appeals_level_2(wf):
     assert [r.spec.detail["level"] for r in appeals] == [1, 2]
     assert appeals[0].spec.detail["letter_id"] == 9
     assert appeals[1].spec.detail["no_letter_reason"] == "payer form only"
+    # Each sent appeal left its packet for the payer, with what the decision said went along.
+    packets = [arg for name, arg in store.calls if name == "send_appeal_packet"]
+    assert [(p.level, p.letter_id, p.no_letter_reason) for p in packets] == [
+        (1, 9, None),
+        (2, None, "payer form only"),
+    ]
+    assert packets[0].enclosures == ["medical records"]
+    assert packets[0].category == appeals[0].spec.category
 
 
 def test_write_off_needs_a_reason_and_closes_the_claim(wf):
