@@ -27,7 +27,7 @@ from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from denialdesk.app import var_dir
+from denialdesk.app import demo_clock, var_dir
 from denialdesk.app.asgi import create_app
 from denialdesk.app.cli import CLIError
 from denialdesk.app.demo_data import DemoLogin
@@ -82,6 +82,11 @@ def banner(settings: Settings, logins: list[DemoLogin], *, seeded: bool) -> str:
     if logins:
         lines.append("  demo logins:  username     password               role         practices")
         lines += ["                " + line for line in format_logins(logins)]
+    lines.append(
+        f"  demo clock:   a demo authorization needs renewal in about"
+        f" {settings.demo_clock_seconds:.0f} s"
+        " (renew_authorization task)"
+    )
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)
 
@@ -138,6 +143,9 @@ class _Stack:
         self.temporal: asyncio.subprocess.Process | None = None
         self.web: _QuietServer | None = None
         self.tasks: dict[str, asyncio.Task] = {}
+        # Demo helpers that end on their own (not watched as parts of the stack).
+        self.background: list[asyncio.Task] = []
+        self.stopping = asyncio.Event()
 
     @property
     def temporal_log(self) -> Path:
@@ -163,6 +171,18 @@ class _Stack:
         self.tasks["web"] = asyncio.create_task(self.web.serve(sockets=[self.web_socket]))
         self.tasks["worker"] = asyncio.create_task(run_worker(s, client=client))
         await start_authorization_workflows(self.engine, client, s.temporal_task_queue)
+        self.background.append(asyncio.create_task(self._demo_clock(client)))
+
+    async def _demo_clock(self, client: Client) -> None:
+        try:
+            await demo_clock.rearm(
+                self.engine,
+                client,
+                delay=self.settings.demo_clock_seconds,
+                stop=self.stopping,
+            )
+        except Exception as exc:  # noqa: BLE001 (a demo nicety: never stops the stack)
+            print(f"denialdesk dev: demo clock not re-armed ({type(exc).__name__})", flush=True)
 
     async def wait(self, stopped: asyncio.Future) -> str | None:
         """Wait for a stop signal (None) or for a part to end on its own (what went wrong)."""
@@ -180,6 +200,11 @@ class _Stack:
 
     async def stop(self) -> None:
         """Web first (no new work), then the worker, then the Temporal server it talks to."""
+        self.stopping.set()
+        for task in self.background:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         web = self.tasks.get("web")
         if self.web is not None and web is not None:
             self.web.should_exit = True

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     login_window_seconds: int = 900
 
     payer_simulator: bool | None = None
+    # `denialdesk dev`: seconds after start until the demo authorization needs renewal.
+    demo_clock_seconds: float = Field(default=90.0, ge=0, le=3600)
     clearinghouse_outbox: Path | None = None
     clearinghouse_inbox: Path | None = None
 
