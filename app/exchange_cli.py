@@ -1,10 +1,12 @@
 """`denialdesk import-835 FILE... [--json]` (storing) and `denialdesk export-837 CLAIM_ID`.
 
-import-835 follows POST /remittances exactly (store/remittances.py): one transaction per file,
-idempotent per payer and trace number, the same result object; the CLI acts for the billing
-company, so it sees every practice. Once stored, the payments are relayed to their workflows;
-when Temporal cannot be reached they stay in the outbox for the worker's relay, and the import
-still succeeds. A bad file prints `FILE: segment N: reason` and the others are still imported.
+import-835 follows POST /remittances exactly (services/remittances.py): one transaction per
+file, idempotent per payer and trace number, the same result object; the CLI acts for the
+billing company, so it sees every practice. Once stored, the payments are relayed to their
+workflows; when Temporal cannot be reached they stay in the outbox for the worker's relay, and
+the import still succeeds. A bad file prints `FILE: segment N: reason` and the others are
+still imported. On a terminal a progress bar shows how far it is (app/progress.py); not with
+--json.
 """
 
 from __future__ import annotations
@@ -18,22 +20,22 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from denialdesk.activities.claims import EnvelopeSettings
 from denialdesk.app.cli import CLIError
+from denialdesk.app.progress import FileProgress
 from denialdesk.app.relay import relay_pending
-from denialdesk.app.remit_report import read_835_files
+from denialdesk.app.remit_report import read_835_file
 from denialdesk.app.settings import Settings, SettingsError
 from denialdesk.app.temporal import TemporalUnreachable, connect
-from denialdesk.contracts.claim import claim_workflow_id
 from denialdesk.domain.x12.claim_out import ClaimOutError, Envelope, Transaction, write_837p
+from denialdesk.services.remittances import store_remittance
 from denialdesk.store.claim_input import claim_input
-from denialdesk.store.db import make_engine, session_scope
+from denialdesk.store.db import make_engine
 from denialdesk.store.migrate import upgrade
 from denialdesk.store.models import Claim, Submission
-from denialdesk.store.remittances import ImportResult, import_remittance
+from denialdesk.store.remittances import ImportResult
 
 
 class ExportError(CLIError):
@@ -51,39 +53,30 @@ def import_835(
     out, err = out or sys.stdout, err or sys.stderr
     engine = make_engine(settings.db_url)
     upgrade(engine)
-    reports, to_relay = [], 0
-    parsed, failed = read_835_files(paths, err)
-    for path, remit in parsed:
-        result = _store(engine, remit)
-        to_relay += len(result.outbox_ids)
-        reports.append({"file": path} | result.response())
-        if not as_json:
-            print(_summary(path, result), file=out)
+    reports, to_relay, failed = [], 0, False
+    with FileProgress(paths, err, enabled=not as_json) as progress:
+        for path in paths:
+            progress.step(path, "reading")
+            remit = read_835_file(path)
+            if isinstance(remit, str):
+                progress.say(remit, err)
+                failed = True
+                progress.done(path)
+                continue
+            progress.step(path, "storing")
+            with Session(engine, expire_on_commit=False) as session:
+                result = store_remittance(session, remit, practice_ids=None, user_id=None)
+            to_relay += len(result.outbox_ids)
+            reports.append({"file": path} | result.response())
+            if not as_json:
+                progress.say(_summary(path, result), out)
+            progress.done(path)
     if as_json:
         print(json.dumps({"files": reports}, indent=2), file=out)
     if to_relay:
         _relay(settings, engine, err)
     engine.dispose()
     return 1 if failed else 0
-
-
-def _store(engine: Engine, remit) -> ImportResult:
-    # A concurrent import of the same payment loses on the unique (payer, trace); run again,
-    # it sees the winner's rows as duplicates (the same rule as the API).
-    for attempt in (1, 2):
-        try:
-            with session_scope(engine) as session:
-                return import_remittance(
-                    session,
-                    remit=remit,
-                    practice_ids=None,
-                    user_id=None,
-                    workflow_id=claim_workflow_id,
-                )
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
 
 
 def _summary(path: str, result: ImportResult) -> str:

@@ -2,7 +2,8 @@
 
 The JSON shape is the CLI contract (money as decimal strings, dates ISO); the human form is a
 few lines per file. A bad file is reported as `FILE: segment N: reason` on stderr and the others
-are still read; the exit code is 1 when any file was bad.
+are still read; the exit code is 1 when any file was bad. On a terminal a progress bar shows
+how far the reading is (app/progress.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
+from denialdesk.app.progress import FileProgress
 from denialdesk.domain.denials import DenialAnalysis, analyse_claim, payment_findings
 from denialdesk.domain.x12.remit import RemitParseError, parse_835
 from denialdesk.domain.x12.remit_model import (
@@ -134,37 +136,34 @@ def summary(name: str, remit: RemittanceFile) -> list[str]:
     return lines
 
 
-def read_835_files(
-    paths: Sequence[str], err: TextIO
-) -> tuple[list[tuple[str, RemittanceFile]], bool]:
-    """Each readable, valid file parsed; `FILE: reason` on `err` for the others (True if any)."""
-    parsed: list[tuple[str, RemittanceFile]] = []
-    failed = False
-    for path in paths:
-        try:
-            parsed.append(
-                (path, parse_835(Path(path).read_bytes(), today=datetime.now(UTC).date()))
-            )
-        except OSError as exc:
-            print(f"{path}: {exc.strerror or exc}", file=err)
-            failed = True
-        except RemitParseError as exc:
-            print(f"{path}: {exc}", file=err)
-            failed = True
-    return parsed, failed
+def read_835_file(path: str) -> RemittanceFile | str:
+    """The file parsed, or the line that says why not (`FILE: reason`)."""
+    try:
+        return parse_835(Path(path).read_bytes(), today=datetime.now(UTC).date())
+    except OSError as exc:
+        return f"{path}: {exc.strerror or exc}"
+    except RemitParseError as exc:
+        return f"{path}: {exc}"
 
 
 def import_835_dry_run(
     paths: Sequence[str], *, as_json: bool, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    out = out or sys.stdout
+    out, err = out or sys.stdout, err or sys.stderr
     reports: list[dict[str, Any]] = []
-    parsed, failed = read_835_files(paths, err or sys.stderr)
-    for path, remit in parsed:
-        if as_json:
-            reports.append(file_report(path, remit))
-        else:
-            print("\n".join(summary(path, remit)), file=out)
+    failed = False
+    with FileProgress(paths, err, enabled=not as_json) as progress:
+        for path in paths:
+            progress.step(path, "reading")
+            remit = read_835_file(path)
+            if isinstance(remit, str):
+                progress.say(remit, err)
+                failed = True
+            elif as_json:
+                reports.append(file_report(path, remit))
+            else:
+                progress.say("\n".join(summary(path, remit)), out)
+            progress.done(path)
     if as_json:
         print(json.dumps({"files": reports}, indent=2), file=out)
     return 1 if failed else 0
