@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import functools
+
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from denialdesk.api.deps import PrincipalDep, SessionDep, TemporalDep
+from denialdesk.api.deps import PrincipalDep, SessionDep, get_temporal
 from denialdesk.api.paging import Id
 from denialdesk.services import decisions
 from denialdesk.services.decisions import DecisionBody
@@ -23,9 +25,18 @@ class DecisionAccepted(BaseModel):
 async def decide(
     task_id: Id,
     body: DecisionBody,
+    request: Request,
     session: SessionDep,
     principal: PrincipalDep,
-    temporal: TemporalDep,
 ):
-    await decisions.decide(session, temporal, principal, task_id, body)
+    # Temporal is reached only for a workflow's task (503 when it cannot be); the billing
+    # company's tasks (rejected inbox files) are decided without it.
+    await decisions.decide(
+        session,
+        functools.partial(get_temporal, request),
+        principal,
+        task_id,
+        body,
+        inbox=request.app.state.settings.inbox_dir,
+    )
     return DecisionAccepted(task_id=task_id, action=body.action)

@@ -27,9 +27,10 @@ from denialdesk.api.paging import (
     decode_key,
     encode_key,
 )
+from denialdesk.contracts.enums import FileProblem, TaskKind
 from denialdesk.domain.roles import Action
 from denialdesk.services import tasks as task_service
-from denialdesk.services.access import practice_for, practices_where
+from denialdesk.services.access import company_admin, practice_for, practices_where
 from denialdesk.services.bodies import Body
 from denialdesk.store import tasks as store_tasks
 from denialdesk.store.models import Task, User
@@ -44,11 +45,22 @@ ASSIGNEE_HELP = "me, none or a username"
 BulkIds = Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(min_length=1)]
 
 
+class RejectedFilePublic(BaseModel):
+    """A rejected_file task's file: names and the kind of problem, never content (the
+    reason itself is in the inbox, rejected/`reason_file`)."""
+
+    file: str
+    rejected_as: str
+    reason_file: str
+    problem: FileProblem
+    segment: int | None = None
+
+
 class TaskPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    practice_id: int
+    practice_id: int | None  # None: the billing company's own task (a rejected inbox file)
     queue_id: int | None
     claim_id: int | None
     authorization_id: int | None
@@ -65,6 +77,7 @@ class TaskPublic(BaseModel):
     pend_reason: str | None
     version: int
     created_at: datetime
+    rejected_file: RejectedFilePublic | None = None
 
 
 def task_public(session: Session, rows: Collection[Task]) -> list[TaskPublic]:
@@ -75,9 +88,19 @@ def task_public(session: Session, rows: Collection[Task]) -> list[TaskPublic]:
         found = session.exec(select(User.id, User.username).where(col(User.id).in_(ids))).all()
         names = {user_id: name for user_id, name in found}
     return [
-        TaskPublic.model_validate(t).model_copy(update={"assignee": names.get(t.assignee_id)})
+        TaskPublic.model_validate(t).model_copy(
+            update={"assignee": names.get(t.assignee_id), "rejected_file": _rejected_file(t)}
+        )
         for t in rows
     ]
+
+
+def _rejected_file(task: Task) -> RejectedFilePublic | None:
+    if task.kind != TaskKind.REJECTED_FILE:
+        return None
+    detail = task.detail or {}
+    fields = RejectedFilePublic.model_fields
+    return RejectedFilePublic.model_validate({name: detail.get(name) for name in fields})
 
 
 async def notify_later(request: Request, task: Task, change: str) -> None:
@@ -139,7 +162,7 @@ def list_tasks(
         after = decode_key(page.cursor, sort=sort) if page.cursor else None
         result = store_tasks.list_tasks(
             session, practice_ids=practice_ids, where=where, sort=sort, after=after,
-            limit=page.limit,
+            limit=page.limit, company=practice_id is None and company_admin(principal),
         )  # fmt: skip
     except ValueError as exc:
         raise cursor_error(page.cursor or "", str(exc)) from None

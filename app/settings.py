@@ -69,6 +69,11 @@ class Settings(BaseSettings):
         return self.mode == "dev"
 
     @property
+    def inbox_dir(self) -> Path:
+        """Where the clearinghouse drops 835s (with processed/ and rejected/ beneath it)."""
+        return self.clearinghouse_inbox or self.var_dir / "inbox"
+
+    @property
     def db_url(self) -> str:
         if self.database_url:
             return self.database_url

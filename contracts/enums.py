@@ -45,6 +45,10 @@ class TaskKind(StrEnum):
     # A claim payment that makes no sense for the claim (above the charge, negative, a second
     # payment of a paid claim, another payer's remittance) is held, not applied.
     REVIEW_PAYMENT = "review_payment"
+    # An 835 dropped in the clearinghouse inbox could not be read (unparsable, not UTF-8, empty,
+    # too large): the billing company's task, not a practice's, and no workflow's; an admin of
+    # every practice fixes the file and retries it, or dismisses it.
+    REJECTED_FILE = "rejected_file"
 
 
 class TaskStatus(StrEnum):
@@ -61,13 +65,24 @@ class DecisionAction(StrEnum):
     BILL_PATIENT = "bill_patient"
     REROUTE = "reroute"
     SENT = "sent"  # send_appeal, reopening, payer_follow_up: the request went to the payer
-    RETRY = "retry"  # fix_data: the reference data was fixed, run the failed step again
+    RETRY = "retry"  # fix_data: run the failed step again; rejected_file: import the fixed file
     APPLY = "apply"  # review_payment: the held payment is right after all, apply it
-    DISMISS = "dismiss"  # review_payment: leave the held payment unapplied
+    # review_payment: leave the held payment unapplied; rejected_file: the file stays rejected
+    DISMISS = "dismiss"
+
+
+class FileProblem(StrEnum):
+    """Why the clearinghouse inbox rejected a file (a rejected_file task's `problem`)."""
+
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    NOT_TEXT = "not_text"  # neither UTF-8 nor ASCII
+    UNPARSABLE = "unparsable"  # the 835 reader refused it (its `segment N: reason`)
+    NOT_STORED = "not_stored"  # parsed, but the database refused it
 
 
 _A = DecisionAction
-# What a person may decide on each kind of open claim task. A hold (scrub, authorization, data)
+# What a person may decide on each kind of open task. A hold (scrub, authorization, data)
 # is released by a correction; it can still be rerouted or written off when no fix exists.
 ACTIONS_BY_TASK_KIND: dict[str, frozenset[DecisionAction]] = {
     TaskKind.WORK_DENIAL: frozenset(
@@ -81,6 +96,8 @@ ACTIONS_BY_TASK_KIND: dict[str, frozenset[DecisionAction]] = {
     TaskKind.REOPENING: frozenset({_A.SENT, _A.REROUTE}),
     # The payer was asked about a silent claim (sent), or it is past saving.
     TaskKind.PAYER_FOLLOW_UP: frozenset({_A.SENT, _A.WRITE_OFF, _A.REROUTE}),
+    # retry: the file was fixed in rejected/ and goes back into the inbox.
+    TaskKind.REJECTED_FILE: frozenset({_A.RETRY, _A.DISMISS}),
 }
 
 # PATCH /claims/{id} is accepted only while one of these tasks is open (SPEC 5).

@@ -1,17 +1,30 @@
 """Practice scoping: 404 outside the caller's practices (never leak existence), 403 when the
-caller's role may not act there (SPEC section 1)."""
+caller's role may not act there.
+
+The billing company's own work (a task with no practice: a file the clearinghouse inbox
+rejected) is an admin of every practice's: anyone else gets 404 for it."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
 from denialdesk.domain.principal import Principal
-from denialdesk.domain.roles import Action
+from denialdesk.domain.roles import Action, Role
 from denialdesk.services.errors import Forbidden, NotFound
 from denialdesk.store.models import Practice
 
 
-def require(principal: Principal, practice_id: int, action: Action) -> None:
+def company_admin(principal: Principal) -> bool:
+    """An admin of every practice: the one who sees the billing company's own tasks."""
+    return principal.all_practices_role == Role.ADMIN
+
+
+def require(principal: Principal, practice_id: int | None, action: Action) -> None:
+    """`practice_id` None is the billing company itself."""
+    if practice_id is None:
+        if not company_admin(principal):
+            raise NotFound("not found")
+        return
     if not principal.sees(practice_id):
         raise NotFound("not found")
     if not principal.may(practice_id, action):

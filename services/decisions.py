@@ -4,13 +4,16 @@ The database is checked first, in one transaction: the caller may decide (the as
 supervisor/admin), the version is current (else Conflict), a write-off above the practice's
 threshold needs the role that may approve it (Forbidden), applying a held payment needs a
 supervisor, and the ids in the body belong to the claim (Invalid naming the field). Only then
-is the decision sent as an Update; the workflow's validator has the last word.
+is the decision sent as an Update; the workflow's validator has the last word. A task with no
+workflow (the billing company's: a rejected inbox file) is decided in services/file_tasks.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 from sqlmodel import Session, select
@@ -23,6 +26,7 @@ from denialdesk.domain.roles import Action
 from denialdesk.services.access import require
 from denialdesk.services.bodies import MAX_ID, Body
 from denialdesk.services.errors import Conflict, Invalid, workflow_refusals
+from denialdesk.services.file_tasks import decide_file_task
 from denialdesk.services.tasks import load_task
 from denialdesk.store.models import Claim, ClaimVersion, Letter, Practice, Queue, Task
 from denialdesk.workflows import client as workflows
@@ -152,16 +156,34 @@ def _queue(session: Session, practice_id: int, queue: int | str) -> int:
 
 
 async def decide(
-    session: Session, client, principal: Principal, task_id: int, body: DecisionBody
+    session: Session,
+    temporal: Callable[[], Awaitable[Any]],
+    principal: Principal,
+    task_id: int,
+    body: DecisionBody,
+    *,
+    inbox: Path,
 ) -> None:
-    """Check, then send the decision; returns once the workflow accepted it."""
+    """Check, then send the decision; returns once the workflow accepted it. `temporal`
+    gives the Temporal client, asked for only when the task has a workflow: a task of the
+    billing company's (a file the clearinghouse `inbox` rejected) is decided here."""
 
-    def check() -> tuple[Decision, str, int]:
+    def check() -> tuple[Decision, str, int] | None:
         task = load_task(session, principal, task_id, Action.WORK_OWN)
+        if task.workflow_id is None:
+            decide_file_task(
+                session, principal, task,
+                action=body.action, note=body.note, version=body.version, inbox=inbox,
+            )  # fmt: skip
+            return None
         decision = check_decision(session, principal, task, body)
         session.rollback()  # nothing written: end the read transaction before waiting
         return decision, task.workflow_id, task.version
 
-    decision, workflow_id, version = await run_in_threadpool(check)
+    checked = await run_in_threadpool(check)
+    if checked is None:
+        return
+    decision, workflow_id, version = checked
+    client = await temporal()
     with workflow_refusals("claim"):
         await workflows.decide(client, workflow_id, decision, version)

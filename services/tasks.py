@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from denialdesk.contracts.claim import TASK_CHANGED_SIGNAL, TaskChange
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
-from denialdesk.services.access import practices_where, require
+from denialdesk.services.access import company_admin, practices_where, require
 from denialdesk.services.errors import Conflict, Invalid, NotFound, invalid
 from denialdesk.store import tasks as store_tasks
 from denialdesk.store.errors import InputError
@@ -37,12 +37,17 @@ def load_task(session: Session, principal: Principal, task_id: int, action: Acti
     return task
 
 
-def assignee_for(session: Session, username: str | None, practice_id: int) -> int | None:
-    """The user to assign to: someone who may work tasks in the practice, else Invalid."""
+def assignee_for(session: Session, username: str | None, practice_id: int | None) -> int | None:
+    """The user to assign to: someone who may work tasks in the practice (the billing
+    company's, for `practice_id` None: an admin of every practice), else Invalid."""
     if username is None:
         return None
     user = get_user(session, username=username)
     target = load_principal(session, user_id=user.id) if user else None
+    if practice_id is None:
+        if target is None or not company_admin(target):
+            raise Invalid(f"assignee: no admin of every practice named {username!r}")
+        return target.user_id
     if target is None or not target.may(practice_id, Action.WORK_OWN):
         raise Invalid(f"assignee: no user {username!r} who may work this practice's tasks")
     return target.user_id
@@ -117,6 +122,10 @@ def pend(
     task = load_task(session, principal, task_id, Action.WORK_OWN)
     if task.assignee_id != principal.user_id:  # pending others' tasks is a supervisor's call
         require(principal, task.practice_id, Action.MANAGE_WORK)
+    if task.workflow_id is None:
+        # A workflow's pend timer returns a task on its date; without one it would stay
+        # pended for good.
+        raise Conflict("this task has no workflow to return it: decide it instead")
     try:
         task = store_tasks.pend(
             session, task_id=task.id, until=until, reason=reason, version=version, today=today
@@ -136,8 +145,9 @@ def change_of(task: Task) -> str:
 
 async def notify(client, task: Task, change: str) -> None:
     """Tell the task's workflow (best effort, after the write): see the module docstring.
-    `client` None means Temporal could not be reached: the timers catch up later."""
-    if client is None:
+    `client` None means Temporal could not be reached: the timers catch up later. A task
+    of no workflow (the billing company's) has nobody to tell."""
+    if client is None or task.workflow_id is None:
         return
     try:
         handle = client.get_workflow_handle(task.workflow_id)

@@ -101,14 +101,16 @@ def list_tasks(
     sort: str = "priority",
     after: tuple[str | None, int] | None = None,
     limit: int = 50,
+    company: bool = False,
 ) -> TaskPage:
-    """Tasks of the given practices (None: all) matching `where`, as a keyset page.
+    """Tasks of the given practices (None: all) matching `where`, as a keyset page; with
+    `company`, the billing company's own tasks (no practice) too.
 
     Raises ValueError for an unknown sort or a cursor that does not fit the sort.
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-    query = select(Task).where(*_conditions(practice_ids, where))
+    query = select(Task).where(*_conditions(practice_ids, where, company=company))
     key, descending, parse = _order(sort)
     if after is not None:
         value, last_id = after
@@ -135,10 +137,14 @@ def _key(task: Task, sort: str) -> tuple[str | None, int]:
     return value, task.id
 
 
-def _conditions(practice_ids: Collection[int] | None, where: TaskFilter) -> list:
+def _conditions(practice_ids: Collection[int] | None, where: TaskFilter, *, company: bool) -> list:
     conditions = []
+    ours = col(Task.practice_id).is_(None)
     if practice_ids is not None:
-        conditions.append(col(Task.practice_id).in_(list(practice_ids)))
+        theirs = col(Task.practice_id).in_(list(practice_ids))
+        conditions.append(or_(theirs, ours) if company else theirs)
+    elif not company:
+        conditions.append(col(Task.practice_id).is_not(None))
     if where.status is not None:
         conditions.append(Task.status == where.status)
     if where.unassigned:
@@ -249,7 +255,9 @@ def _fresh(session: Session, task_id: int) -> Task:
     return task
 
 
-def _guarded_update(session: Session, *, task_id: int, version: int, values: dict) -> Task:
+def guarded_update(session: Session, *, task_id: int, version: int, values: dict) -> Task:
+    """One conditional UPDATE of a task still open or pended at `version` (then version + 1);
+    TaskConflict when it is not."""
     statement = (
         update(Task)
         .where(col(Task.id) == task_id, Task.version == version, col(Task.status).in_(ACTIVE))
@@ -270,7 +278,7 @@ def _guarded_update(session: Session, *, task_id: int, version: int, values: dic
 
 def assign(session: Session, *, task_id: int, assignee_id: int | None, version: int) -> Task:
     """Give the task to a user, or back to the queue with None; TaskConflict when stale."""
-    return _guarded_update(
+    return guarded_update(
         session,
         task_id=task_id,
         version=version,
@@ -292,7 +300,7 @@ def pend(
     checked_date("until", until, today=today)
     if today is not None and until < today:
         raise InputError("until", "must not be in the past")
-    return _guarded_update(
+    return guarded_update(
         session,
         task_id=task_id,
         version=version,

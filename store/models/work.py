@@ -35,13 +35,15 @@ class Task(SQLModel, table=True):
     """Projection of a task owned by a workflow, upserted by key `{workflow_id}:{seq}`.
 
     People change assignee and pend state through guarded writes (version column);
-    everything else is written by the workflow's activities.
+    everything else is written by the workflow's activities. A task of the billing company
+    itself (a rejected_file from the clearinghouse inbox) has neither practice nor workflow:
+    only an admin of every practice sees it, and deciding it closes the row.
     """
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=120)
-    workflow_id: str = Field(max_length=80, index=True)
-    practice_id: int = Field(foreign_key="practice.id", index=True)
+    workflow_id: str | None = Field(default=None, max_length=80, index=True)
+    practice_id: int | None = Field(default=None, foreign_key="practice.id", index=True)
     queue_id: int | None = Field(default=None, foreign_key="queue.id", index=True)
     claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
     authorization_id: int | None = Field(default=None, foreign_key="authorization.id", index=True)
