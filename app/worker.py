@@ -15,6 +15,7 @@ from temporalio.worker import Worker
 
 from denialdesk.activities.authorizations import AuthorizationActivities
 from denialdesk.activities.claims import ClaimActivities, EnvelopeSettings
+from denialdesk.app.inbox import run_inbox
 from denialdesk.app.relay import run_relay
 from denialdesk.app.settings import Settings
 from denialdesk.app.temporal import connect
@@ -98,16 +99,21 @@ async def _run(
                 await asyncio.Event().wait()
                 return
             # The payment relay lives with the worker: wherever claims are worked, payments
-            # stored by any import reach their workflows (app/relay.py).
+            # stored by any import reach their workflows (app/relay.py). So does the
+            # clearinghouse inbox, whose imports the relay then signals (app/inbox.py).
             stop = asyncio.Event()
-            relay = asyncio.create_task(run_relay(settings, relay_engine, client, stop))
+            loops = [
+                asyncio.create_task(run_relay(settings, relay_engine, client, stop)),
+                asyncio.create_task(run_inbox(settings, relay_engine, stop)),
+            ]
             try:
                 await asyncio.Event().wait()
             finally:
                 stop.set()
-                # A pass stuck on an unanswered signal is cut short: its rows stay pending.
+                # A pass stuck on an unanswered signal (or a large file) is cut short: its
+                # rows stay pending, its file waits in the inbox for the next worker.
                 with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-                    await asyncio.wait_for(relay, RELAY_STOP_SECONDS)
+                    await asyncio.wait_for(asyncio.gather(*loops), RELAY_STOP_SECONDS)
 
 
 @contextlib.contextmanager
