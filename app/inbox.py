@@ -18,6 +18,7 @@ name and content stay out of them.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import logging
 import os
 from collections import Counter
@@ -95,12 +96,12 @@ def _read(handle: BinaryIO, *, today: date, max_bytes: int) -> RemittanceFile | 
         return _too_large(max_bytes)
     if not data.strip():
         return Rejection(FileProblem.EMPTY, "empty file: no 835 in it")
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Rejection(
-            FileProblem.NOT_TEXT, f"not UTF-8 or ASCII text (byte {exc.start + 1} of the file)"
-        )
+        where = len(data) - len(body) + exc.start + 1
+        return Rejection(FileProblem.NOT_TEXT, f"not UTF-8 or ASCII text (byte {where})")
     try:
         return parse_835(text, today=today)
     except RemitParseError as exc:
@@ -108,9 +109,9 @@ def _read(handle: BinaryIO, *, today: date, max_bytes: int) -> RemittanceFile | 
 
 
 def _too_large(max_bytes: int) -> Rejection:
-    return Rejection(
-        FileProblem.TOO_LARGE, f"larger than the {max_bytes // (1024 * 1024)} MB an 835 may be"
-    )
+    mib, rest = divmod(max_bytes, 1024 * 1024)
+    limit = f"{mib} MB" if mib and not rest else f"{max_bytes} bytes"
+    return Rejection(FileProblem.TOO_LARGE, f"larger than the {limit} an 835 may be")
 
 
 def _reject(engine: Engine, folder: DropFolder, path: Path, why: Rejection) -> None:

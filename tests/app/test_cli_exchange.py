@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
+import pty
+import threading
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from typing import TextIO
 
 import pytest
 import work_data
@@ -12,6 +19,8 @@ from remit_builder import RemitClaim, build_835
 from sqlmodel import Session, func, select
 
 from denialdesk.app.cli import main
+from denialdesk.app.exchange_cli import import_835
+from denialdesk.app.settings import load_settings
 from denialdesk.store.claims import create_claim
 from denialdesk.store.db import make_engine, session_scope
 from denialdesk.store.migrate import upgrade
@@ -128,3 +137,52 @@ def test_export_previews_an_unsent_claim_then_prints_what_was_sent(db, claim, ca
 def test_export_of_an_unknown_claim_is_one_line(db, capsys):
     assert main(["export-837", "999"]) == 1
     assert capsys.readouterr().err == "denialdesk: error: no claim 999\n"
+
+
+@contextlib.contextmanager
+def terminal() -> Iterator[tuple[TextIO, list[bytes]]]:
+    """A real pseudo-terminal as stderr, with everything written to it collected."""
+    controller, device = pty.openpty()
+    collected: list[bytes] = []
+
+    def drain():  # keeps the pty's small buffer from filling up and blocking the writer
+        with contextlib.suppress(OSError):  # EIO once the device side is closed
+            while chunk := os.read(controller, 4096):
+                collected.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    err = os.fdopen(device, "w", encoding="utf-8")
+    try:
+        yield err, collected
+    finally:
+        err.close()
+        reader.join(10)
+        os.close(controller)
+
+
+def test_many_files_show_a_progress_bar_on_a_terminal_only(db, claim, tmp_path, capsys):
+    paths = []
+    for n in range(3):
+        path = tmp_path / f"remit-{n}.835"
+        path.write_text(build_835([], trace=f"BAR{n}", paid_on=DAY))
+        paths.append(str(path))
+    (tmp_path / "bad.835").write_text("ISA*nonsense~")
+    paths.append(str(tmp_path / "bad.835"))
+    settings = load_settings(_env_file=None)
+    out = io.StringIO()
+    with terminal() as (err, collected):
+        assert import_835(settings, paths, as_json=False, out=out, err=err) == 1
+    shown = b"".join(collected).decode()
+    assert "4/4 files" in shown and "100%" in shown
+    assert f"{tmp_path / 'bad.835'}: segment 1" in shown  # drawn above the bar
+    # The summaries go to stdout as they would without the bar: a pipe gets plain lines.
+    assert [line.split(":")[0] for line in out.getvalue().splitlines()] == paths[:3]
+    with terminal() as (err, collected):
+        assert import_835(settings, paths[:1], as_json=True, out=io.StringIO(), err=err) == 0
+    assert "files" not in b"".join(collected).decode()  # machine-read output: no bar
+    err_off_tty = io.StringIO()
+    assert import_835(settings, paths, as_json=False, out=io.StringIO(), err=err_off_tty) == 1
+    assert err_off_tty.getvalue() == f"{tmp_path / 'bad.835'}: segment 1: " + (
+        "the ISA segment is cut short\n"
+    )
