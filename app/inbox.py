@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import logging
 import os
 from collections import Counter
@@ -116,7 +117,9 @@ def _too_large(max_bytes: int) -> Rejection:
 
 def _reject(engine: Engine, folder: DropFolder, path: Path, why: Rejection) -> None:
     """rejected/NAME, its reason file and the task, or none of them: the task's insert waits
-    for the move to commit, and a failed move rolls it back (the file waits for the next pass)."""
+    for the move to commit, a failed move rolls it back, and a failed commit puts the file back
+    (either way it waits in the inbox for the next pass; no rejected file is without a task)."""
+    moved: Path | None = None
     with Session(engine, expire_on_commit=False) as session:
         try:
             task = open_rejected_file(
@@ -137,6 +140,9 @@ def _reject(engine: Engine, folder: DropFolder, path: Path, why: Rejection) -> N
             session.commit()
         except BaseException:
             session.rollback()
+            if moved is not None:
+                with contextlib.suppress(OSError):
+                    folder.retry(moved.name, path.name)
             raise
     log.warning("inbox: a file was rejected (%s); task %s", why.problem.value, task.id)
 

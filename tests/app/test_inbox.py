@@ -234,3 +234,21 @@ def test_the_limit_is_the_apis(engine, folder):
     assert take_file(engine, folder, path, today=TODAY) == REJECTED
     reason = (folder.rejected / "huge.835.reason.txt").read_text()
     assert reason == "larger than the 50 MB an 835 may be\n"
+
+
+def test_a_task_that_cannot_be_committed_puts_the_file_back(engine, folder):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a constraint checked at commit needs PostgreSQL's deferred triggers")
+    with engine.begin() as connection:  # the database refuses every new task, at commit
+        connection.exec_driver_sql(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN RAISE EXCEPTION 'refused'; END $$;"
+            " CREATE CONSTRAINT TRIGGER refuse AFTER INSERT ON task"
+            " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse();"
+        )
+    (folder.root / "bad.835").write_text("not an 835")
+    with pytest.raises(Exception, match="refused"):
+        inbox_pass(engine, folder)
+    # No rejected file without its task: it waits in the inbox for the next pass.
+    assert names(folder.root) == ["bad.835", "processed", "rejected"]
+    assert names(folder.rejected) == [] and counts(engine)["task"] == 0
