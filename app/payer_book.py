@@ -16,10 +16,12 @@ from collections import defaultdict
 from dataclasses import fields
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from denialdesk.app.payer_sim import stored_book
 from denialdesk.domain.claim import AppealLevel
 from denialdesk.simulator import PatientShare, PayerBook, PayerTerms
 from denialdesk.store.models import (
@@ -37,6 +39,12 @@ PAID_STATUSES = ("paid", "partially_paid", "patient_responsibility")
 _LEVEL_FIELDS = {f.name for f in fields(AppealLevel)}
 
 
+def load_or_build_book(engine: Engine, state_dir: Path) -> PayerBook:
+    """The book a simulator kept in `state_dir` (its counts go with its ledger), else a new one
+    from the database."""
+    return stored_book(state_dir) or build_book(engine)
+
+
 def build_book(engine: Engine, *, salt: str | None = None) -> PayerBook:
     book = PayerBook(salt=salt or secrets.token_hex(16))
     with Session(engine) as session:
@@ -49,6 +57,26 @@ def build_book(engine: Engine, *, salt: str | None = None) -> PayerBook:
         _authorizations(book, session, coverages, payers)
         _visits_paid(book, session, coverages, payers)
     return book
+
+
+def merge_authorizations(book: PayerBook, engine: Engine) -> None:
+    """Bring the book's authorizations up to the database's: the payer issued every one the
+    practice records, so one entered (or extended) after the book was built is on the payer's
+    file too. Units the payer counted stay its own."""
+    with Session(engine) as session:
+        payers = {p.id: p for p in session.exec(select(Payer))}
+        coverages = {c.id: c for c in session.exec(select(Coverage))}
+        fresh = PayerBook(salt=book.salt)
+        _authorizations(fresh, session, coverages, payers)
+    for payer_id, records in fresh.records.items():
+        known = {(a.number, a.member): a for a in book.of(payer_id).authorizations}
+        for auth in records.authorizations:
+            found = known.get((auth.number, auth.member))
+            if found is None:
+                book.of(payer_id).authorizations.append(auth)
+            else:
+                found.start, found.end, found.approved = auth.start, auth.end, auth.approved
+                found.codes, found.unit_type = auth.codes, auth.unit_type
 
 
 def _terms(payer: Payer, billing_npi: str) -> PayerTerms:

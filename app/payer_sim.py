@@ -45,6 +45,7 @@ from denialdesk.domain.x12.remit_out import (
     PatientOut,
     PaymentOut,
     RemitEnvelope,
+    RemitOutError,
     RemitPayee,
     RemitPayer,
     write_835,
@@ -97,9 +98,13 @@ class PayerSimulator:
         delay: tuple[float, float] = (5.0, 30.0),
         seed: int | str = "denialdesk-payers",
         clock: Callable[[], float] = epoch_seconds,
+        refresh: Callable[[PayerBook], None] | None = None,
     ) -> None:
         self.outbox, self.inbox, self.state_dir = Path(outbox), Path(inbox), Path(state_dir)
         self.book, self.delay, self.seed, self.clock = book, delay, seed, clock
+        # Brings the payers' records up to date before new claims are read (authorizations
+        # issued since the book was built): app/payer_book.merge_authorizations.
+        self.refresh = refresh
         self.sent = self.outbox / SENT
         make_private_folder(self.state_dir)
         self.ledger = self._load_ledger()
@@ -122,7 +127,11 @@ class PayerSimulator:
     def process_once(self, today: date | None = None) -> list[Path]:
         today = today or datetime.now(UTC).astimezone().date()
         fresh: dict[tuple[str, str, date], PendingBatch] = {}
-        for path in self._waiting(self.outbox, CLAIM_SUFFIXES):
+        waiting = self._waiting(self.outbox, CLAIM_SUFFIXES)
+        if waiting and self.refresh is not None:
+            self.refresh(self.book)
+            self._write_state(BOOK, self.book.to_json())
+        for path in waiting:
             self._guarded(path, lambda p=path: self._take_claims(p, today, fresh))
         for path in self._waiting(self.outbox / APPEALS, (".json",)):
             self._guarded(path, lambda p=path: self._take_appeal(p, today, fresh))
@@ -155,7 +164,7 @@ class PayerSimulator:
         try:
             interchange = read_837p(path.read_bytes())
         except ClaimInError as error:
-            log.warning("payer simulator: %s rejected (%s)", path.name, error)
+            log.warning("payer simulator: %s rejected as unreadable", path.name)
             self._note(path.name, "999", f"rejected: {error}")
             self._move(path)
             return
@@ -248,9 +257,11 @@ class PayerSimulator:
         for batch in [b for b in self.pending if b.due <= now]:
             try:
                 written.append(self._write_835(batch))
-            except Exception as error:  # noqa: BLE001 (kept; the next pass tries it again)
+            except OSError as error:  # kept: the next pass tries it again
                 log.warning("payer simulator: 835 %s not written (%s)", batch.trace, error)
                 continue
+            except (RemitOutError, KeyError) as error:  # no pass could write it: dropped
+                log.warning("payer simulator: 835 %s dropped (%s)", batch.trace, error)
             self.pending.remove(batch)
             self._save()
         return written

@@ -11,7 +11,7 @@ import factories
 from sqlmodel import Session, select
 
 from denialdesk.app.demo_data import PRACTICES, payers_for
-from denialdesk.app.payer_book import build_book
+from denialdesk.app.payer_book import build_book, merge_authorizations
 from denialdesk.domain.npi import npi_with_check_digit
 from denialdesk.store.models import Authorization, AuthorizationUse, Payer, Practice
 
@@ -91,3 +91,28 @@ def test_counts_from_before_the_simulator(engine):
     assert auth.codes == ["90837"] and auth.start == date(2026, 1, 1)
     key = f"{book.member_key(member)}:{claim_data.DOS.year}"
     assert book.of(payer_id).visits_paid == {key: 1}
+
+
+def test_authorizations_entered_later_reach_the_payers_file(engine):
+    with Session(engine) as session:
+        world = claim_data.world(session)
+        payer_id, member = world.payer.payer_id, world.coverage.member_id
+        ids = (world.authorization.id, world.practice.id, world.coverage.id)
+        session.commit()
+    book = build_book(engine, salt="s")
+    auth_id, practice_id, coverage_id = ids
+    with Session(engine) as session:
+        auth = session.get(Authorization, auth_id)
+        auth.end_date = date(2026, 12, 31)  # extended by the payer
+        session.add(auth)
+        session.add(
+            Authorization(practice_id=practice_id, coverage_id=coverage_id,
+                          number="AUTH-2002", codes=["90847"], approved=6,
+                          start_date=date(2026, 7, 1), end_date=date(2026, 12, 31))
+        )  # fmt: skip
+        session.commit()
+    merge_authorizations(book, engine)
+    merged = {a.number: a for a in book.of(payer_id).authorizations}
+    assert merged["AUTH-1001"].end == date(2026, 12, 31)
+    assert merged["AUTH-2002"].member == book.member_key(member)
+    assert merged["AUTH-2002"].covers("90847", date(2026, 8, 1))

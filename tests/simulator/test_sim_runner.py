@@ -168,6 +168,21 @@ def test_an_appeal_packet_is_answered_with_an_835(folders):
     assert sim.process_once(today=RECEIVED.replace(month=6)) == []
 
 
+def test_the_payers_records_are_refreshed_before_new_claims_are_read(folders):
+    from datetime import date
+
+    def issue_authorization(payers) -> None:  # as merge_authorizations does from the database
+        if not payers.of("COMM1").authorizations:
+            payers.add_authorization("COMM1", MEMBER, number="A7", start=date(2026, 1, 1),
+                                     end=date(2026, 12, 31), approved=5)  # fmt: skip
+
+    drop(folders, "000000017.837", claim_input(line("90837"), payer="COMM1", authorization="A7"))
+    (written,) = simulator(folders, refresh=issue_authorization).process_once(today=RECEIVED)
+    (claim,) = parse_835(written.read_text(), today=RECEIVED).claims
+    assert claim.status_code == "1"  # not CO-197: the payer knows the authorization
+    assert [a.number for a in stored_book(folders["state"]).of("COMM1").authorizations] == ["A7"]
+
+
 def test_run_polls_until_stopped(folders):
     drop(folders, "000000017.837", claim_input())
     stop = asyncio.Event()
