@@ -1,7 +1,8 @@
 """Build 835 remittances for claims under test (fake payer and patient; claim-level loops only).
 
-A small stand-in for the payer: the payer simulator of a later issue writes 835s by payer rules;
-these tests need exact answers (pay this, deny that with CO-197) for named claims.
+A small hand-made stand-in for the payer, for tests that need exact answers (pay this, deny that
+with CO-197) for named claims. The product's 835 writer is domain/x12/remit_out.py, which the
+payer simulator (simulator/, app/payer_sim.py) answers claims with by payer rules.
 """
 
 from __future__ import annotations
