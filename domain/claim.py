@@ -149,7 +149,9 @@ class Authorization:
     codes: frozenset[str] = frozenset()  # empty: any code
     unit_type: str = "visits"  # visits | units | days
     used: int = 0
-    scheduled: int = 0  # booked visits not yet billed, from the practice's schedule
+    # Booked visits not yet billed, from the practice's schedule; on a units authorization
+    # each weighs a session of its code (a 60-minute H0004 visit is 4 units).
+    scheduled: int = 0
     status: str = "active"
 
     @property

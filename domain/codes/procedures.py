@@ -53,6 +53,8 @@ class Procedure:
     substance_use: bool = False  # the line treats a substance-use disorder (F10–F19 first)
     mental_health: bool = False  # the line treats a mental disorder (F01–F99 first)
     once_per_day: bool = False
+    # A typical session, for what a scheduled visit will bill on a units authorization.
+    session_minutes: int = 60
 
 
 _P, _K, _U = Procedure, Kind, Unit
@@ -292,6 +294,25 @@ def psychotherapy_code_for(minutes: int, *, add_on: bool = False) -> str | None:
         if minutes >= p.min_minutes and (p.max_minutes is None or minutes <= p.max_minutes):
             return code
     return None
+
+
+def units_for_minutes(minutes: int, unit: Unit) -> int:
+    """Units of a timed code `minutes` support, by the CPT time rule (a unit is attained once
+    its midpoint is passed: 8 minutes of a 15-minute unit); 1 for untimed units."""
+    length = {Unit.MINUTES_15: 15, Unit.MINUTES_30: 30, Unit.HOUR: 60}.get(unit)
+    if length is None:
+        return 1
+    return minutes // length + (1 if minutes % length > length // 2 else 0)
+
+
+def session_units(code: str) -> int:
+    """Units one visit of `code` is expected to bill: its typical session in the code's time
+    unit (a 60-minute H0004 session is 4 units); 1 for codes billed per service, session or
+    day, and for codes not in the table."""
+    found = procedure(code)
+    if found is None:
+        return 1
+    return max(units_for_minutes(found.session_minutes, found.unit), 1)
 
 
 def crisis_add_on_units(total_minutes: int) -> int:

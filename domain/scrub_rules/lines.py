@@ -7,7 +7,13 @@ from decimal import Decimal
 
 from denialdesk.domain.codes.modifiers import MODIFIERS, is_modifier_format
 from denialdesk.domain.codes.places import is_place_of_service
-from denialdesk.domain.codes.procedures import Kind, Unit, is_procedure_format, procedure
+from denialdesk.domain.codes.procedures import (
+    Kind,
+    Unit,
+    is_procedure_format,
+    procedure,
+    units_for_minutes,
+)
 from denialdesk.domain.scrub_rules.base import (
     Finding,
     ScrubContext,
@@ -131,7 +137,7 @@ def _units(number: int, units: Decimal, code: str, minutes: int | None) -> Itera
             )
     elif found.unit is Unit.MINUTES_15 and minutes is not None:
         # The midpoint rule: a 15-minute unit counts once 8 minutes of it are done.
-        expected = minutes // 15 + (1 if minutes % 15 >= 8 else 0)
+        expected = units_for_minutes(minutes, found.unit)
         if expected == 0:
             yield Finding(
                 "units_mismatch",
