@@ -51,6 +51,9 @@ class AppealLevel:
 class TelehealthRule:
     places_of_service: frozenset[str] = TELEHEALTH_PLACES
     modifier: str | None = "95"  # None: the payer wants no telehealth modifier
+    # The payer wants telehealth billed with the place of service the visit would have had in
+    # person (11 in the office) and its modifier, never with a telehealth place (02, 10).
+    in_person_place: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class PayerRules:
         telehealth = TelehealthRule(
             places_of_service=frozenset(tele.get("places_of_service") or TELEHEALTH_PLACES),
             modifier=tele.get("modifier", "95"),
+            in_person_place=tele.get("in_person_place") is True,
         )
         return cls(
             auth_required_codes=frozenset(rules.get("auth_required_codes") or ()),

@@ -22,7 +22,8 @@ MODIFIERS: dict[str, Modifier] = {
         _M("95", "Telehealth, real-time audio and video"),
         _M("93", "Telehealth, audio only"),
         _M("FQ", "Audio-only service (rural health clinic or FQHC)"),
-        # CMS retired GT for professional claims in 2018; payers answer it with CO-4.
+        # CMS retired GT for professional claims in 2018; payers answer it with CO-4, except
+        # those whose own telehealth rule still names it (their rule wins in the scrubber).
         _M("GT", "Telehealth via interactive audio and video (retired)", True, "95"),
         _M("GQ", "Telehealth, asynchronous (store and forward)"),
         _M("HF", "Substance abuse program"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from denialdesk.domain.claim import TelehealthRule
 from denialdesk.domain.codes.modifiers import MODIFIERS, is_modifier_format
 from denialdesk.domain.codes.places import is_place_of_service
 from denialdesk.domain.codes.procedures import (
@@ -78,7 +79,7 @@ def line_basics(ctx: ScrubContext) -> Iterator[Finding]:
                 f"Line {number}: {line.code!r} is not a CPT or HCPCS code.",
                 number,
             )
-        yield from _modifiers(number, line.modifiers)
+        yield from _modifiers(number, line.modifiers, ctx.claim_input.payer.rules.telehealth)
         if not is_place_of_service(line.place_of_service):
             yield Finding(
                 "place_of_service_invalid",
@@ -95,7 +96,9 @@ def line_basics(ctx: ScrubContext) -> Iterator[Finding]:
         yield from _units(number, line.units, code, line.minutes)
 
 
-def _modifiers(number: int, modifiers: tuple[str, ...]) -> Iterator[Finding]:
+def _modifiers(
+    number: int, modifiers: tuple[str, ...], telehealth: TelehealthRule
+) -> Iterator[Finding]:
     if len(modifiers) > MAX_MODIFIERS:
         yield Finding(
             "too_many_modifiers",
@@ -110,7 +113,12 @@ def _modifiers(number: int, modifiers: tuple[str, ...]) -> Iterator[Finding]:
                 f"Line {number}: {raw!r} is not a modifier (two letters or digits).",
                 number,
             )
-        elif (known := MODIFIERS.get(modifier)) is not None and known.obsolete:
+        elif (
+            (known := MODIFIERS.get(modifier)) is not None
+            and known.obsolete
+            # A payer whose telehealth rule still names GT is billed GT: its rule wins.
+            and modifier != telehealth.modifier
+        ):
             yield Finding(
                 "modifier_obsolete",
                 f"Line {number}: modifier {modifier} ({known.description}) is no longer "

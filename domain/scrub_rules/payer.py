@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from denialdesk.domain.codes.credentials import is_prescriber, normalize_credential
 from denialdesk.domain.codes.modifiers import AUDIO_ONLY_MODIFIERS, TELEHEALTH_MODIFIERS
-from denialdesk.domain.codes.places import describe_place
+from denialdesk.domain.codes.places import TELEHEALTH_PLACES, describe_place
 from denialdesk.domain.codes.procedures import procedure
 from denialdesk.domain.npi import is_valid_npi
 from denialdesk.domain.scrub_rules.base import Finding, ScrubContext, code_of, modifiers_of, named
@@ -15,14 +15,15 @@ from denialdesk.domain.scrub_rules.base import Finding, ScrubContext, code_of, m
 def telehealth(ctx: ScrubContext) -> Iterator[Finding]:
     payer = ctx.claim_input.payer
     rule = payer.rules.telehealth
+    if rule.in_person_place:
+        yield from _in_person_telehealth(ctx)
+        return
     places = " or ".join(sorted(rule.places_of_service))
     for number, line in ctx.lines:
         modifiers = modifiers_of(line)
         place = line.place_of_service
         if place in rule.places_of_service:
-            # Audio-only (93/FQ) is its own telehealth modifier and replaces the video one.
-            satisfied = rule.modifier in modifiers or bool(modifiers & AUDIO_ONLY_MODIFIERS)
-            if rule.modifier and not satisfied:
+            if not _modifier_satisfied(rule.modifier, modifiers):
                 yield Finding(
                     "telehealth_modifier_missing",
                     f"Line {number}: place of service {place} ({describe_place(place)}) is "
@@ -38,6 +39,37 @@ def telehealth(ctx: ScrubContext) -> Iterator[Finding]:
                 f"({describe_place(place)}); {payer.name} expects {places} for telehealth.",
                 number,
             )
+
+
+def _in_person_telehealth(ctx: ScrubContext) -> Iterator[Finding]:
+    """Payers that want the place of service the visit would have had in person: a telehealth
+    place is refused, and the modifier alone says the visit was telehealth."""
+    payer = ctx.claim_input.payer
+    rule = payer.rules.telehealth
+    wanted = f" and modifier {rule.modifier}" if rule.modifier else ""
+    for number, line in ctx.lines:
+        modifiers = modifiers_of(line)
+        place = line.place_of_service
+        if place in TELEHEALTH_PLACES | rule.places_of_service:
+            yield Finding(
+                "telehealth_place_mismatch",
+                f"Line {number}: {payer.name} wants telehealth billed with the place of service "
+                f"the visit would have had in person (11 in the office){wanted}, not place of "
+                f"service {place} ({describe_place(place)}).",
+                number,
+            )
+        elif modifiers & TELEHEALTH_MODIFIERS and not _modifier_satisfied(rule.modifier, modifiers):
+            yield Finding(
+                "telehealth_modifier_missing",
+                f"Line {number}: a telehealth visit at place of service {place}; {payer.name} "
+                f"wants modifier {rule.modifier} on it (93 when audio only).",
+                number,
+            )
+
+
+def _modifier_satisfied(wanted: str | None, modifiers: set[str]) -> bool:
+    # Audio-only (93/FQ) is its own telehealth modifier and replaces the video one.
+    return not wanted or wanted in modifiers or bool(modifiers & AUDIO_ONLY_MODIFIERS)
 
 
 def credentials(ctx: ScrubContext) -> Iterator[Finding]:

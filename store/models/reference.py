@@ -60,7 +60,8 @@ class Payer(SQLModel, table=True):
     state: str | None = Field(default=None, max_length=2)
     zip: str | None = Field(default=None, max_length=9)
     # {"auth_required_codes": [...], "visit_limit_per_year": 20,
-    #  "telehealth": {"places_of_service": ["02", "10"], "modifier": "95"},
+    #  "telehealth": {"places_of_service": ["02", "10"], "modifier": "95",
+    #                 "in_person_place": false},  # true: the in-person POS (11) + modifier
     #  "credentials_allowed": {"90837": ["MD", ...]}, "renewal_notice_days": 14}
     rules: dict = Field(default_factory=dict, sa_column=Column(JSONType))
 

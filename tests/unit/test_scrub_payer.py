@@ -68,6 +68,44 @@ def test_gt_is_obsolete():
     assert "modifier_obsolete" in found and "telehealth_modifier_missing" in found
 
 
+def test_a_payer_that_still_wants_gt_gets_gt():
+    # The payer's own telehealth modifier wins over the national retirement of GT.
+    rules = {"telehealth": {"places_of_service": ["02", "10"], "modifier": "GT"}}
+    gt = claim_input(line(place_of_service="02", modifiers=("GT",)), payer=payer(rules))
+    assert run(gt) == []
+    ninety_five = claim_input(line(place_of_service="02", modifiers=("95",)), payer=payer(rules))
+    assert codes(run(ninety_five)) == ["telehealth_modifier_missing"]
+
+
+_IN_PERSON_95 = {"telehealth": {"in_person_place": True, "modifier": "95"}}
+
+
+@pytest.mark.parametrize("modifiers", [("95",), ("93",), ()])
+def test_a_payer_wanting_the_in_person_place_takes_office_with_95(modifiers):
+    ci = claim_input(line(place_of_service="11", modifiers=modifiers), payer=payer(_IN_PERSON_95))
+    assert run(ci) == []
+
+
+@pytest.mark.parametrize("place", ["02", "10"])
+def test_a_payer_wanting_the_in_person_place_refuses_the_telehealth_places(place):
+    ci = claim_input(line(place_of_service=place, modifiers=("95",)), payer=payer(_IN_PERSON_95))
+    [finding] = run(ci)
+    assert finding.code == "telehealth_place_mismatch" and finding.blocking
+    assert "in person" in finding.message and "95" in finding.message
+
+
+def test_a_payer_wanting_the_in_person_place_still_wants_its_modifier():
+    ci = claim_input(line(place_of_service="11", modifiers=("GQ",)), payer=payer(_IN_PERSON_95))
+    [finding] = run(ci)
+    assert finding.code == "telehealth_modifier_missing" and "95" in finding.message
+
+
+def test_the_in_person_place_option_is_read_from_the_payer_rules():
+    rule = payer(_IN_PERSON_95).rules.telehealth
+    assert rule.in_person_place and rule.modifier == "95"
+    assert not payer().rules.telehealth.in_person_place
+
+
 @pytest.mark.parametrize("credential", ["MD", "DO", "NP", "PA", "M.D."])
 def test_prescribers_may_bill_90792_and_em(credential):
     provider = psychiatrist(credential=credential)
