@@ -53,6 +53,9 @@ TELEHEALTH_MODIFIERS = frozenset({"95", "93", "FQ", "GT", "GQ"})
 AUDIO_ONLY_MODIFIERS = frozenset({"93", "FQ"})
 # Modifiers that say two services the same day were separate, so bundling rules do not apply.
 DISTINCT_SERVICE_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
+# The precise subsets of 59 (separate encounter, structure, practitioner, unusual service):
+# one of them replaces 59 on a line, never goes with it.
+X_MODIFIERS = frozenset({"XE", "XS", "XP", "XU"})
 SUBSTANCE_USE_MODIFIER = "HF"
 
 _FORMAT = re.compile(r"^[A-Z0-9]{2}$")

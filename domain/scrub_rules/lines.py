@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from denialdesk.domain.claim import TelehealthRule
-from denialdesk.domain.codes.modifiers import MODIFIERS, is_modifier_format
+from denialdesk.domain.codes.modifiers import MODIFIERS, X_MODIFIERS, is_modifier_format
 from denialdesk.domain.codes.places import is_place_of_service
 from denialdesk.domain.codes.procedures import (
     Kind,
@@ -80,6 +80,7 @@ def line_basics(ctx: ScrubContext) -> Iterator[Finding]:
                 number,
             )
         yield from _modifiers(number, line.modifiers, ctx.claim_input.payer.rules.telehealth)
+        yield from _distinct_service(number, line.modifiers)
         if not is_place_of_service(line.place_of_service):
             yield Finding(
                 "place_of_service_invalid",
@@ -125,6 +126,20 @@ def _modifiers(
                 f"accepted; use {known.use_instead} or the payer's telehealth modifier.",
                 number,
             )
+
+
+def _distinct_service(number: int, modifiers: tuple[str, ...]) -> Iterator[Finding]:
+    """59 with one of its X{EPSU} subsets on the same line: the X modifier is the precise one
+    and says it all; payers answer both with a denial (CO-4)."""
+    given = {modifier.strip().upper() for modifier in modifiers}
+    if "59" not in given:
+        return
+    for x in sorted(given & X_MODIFIERS):
+        yield Finding(
+            "modifier_59_with_x",
+            f"Line {number}: modifiers 59 and {x} together; use {x}, not both.",
+            number,
+        )
 
 
 def _units(number: int, units: Decimal, code: str, minutes: int | None) -> Iterator[Finding]:

@@ -162,9 +162,10 @@ def test_line_basics_block_bad_codes_places_charges_and_modifiers():
     ci = claim_input(
         line("9083", minutes=None),
         line("90834", place_of_service="98"),
-        line("90837", minutes=60, charge=Decimal("0")),
-        line("90832", minutes=20, modifiers=("959",)),
-        line("90791", minutes=None, modifiers=("HO", "HE", "XE", "59", "25")),
+        # One psychotherapy code a day: the sessions are on days of their own.
+        line("90837", minutes=60, charge=Decimal("0"), service_date=DOS - timedelta(days=1)),
+        line("90832", minutes=20, modifiers=("959",), service_date=DOS - timedelta(days=2)),
+        line("90791", minutes=None, modifiers=("HO", "HE", "XE", "GA", "25")),
     )
     assert codes(run(ci)) == [
         "procedure_code_invalid",
