@@ -66,6 +66,9 @@ class PayerRules:
     # Some payers count a corrected claim's window from the last remittance, not the service.
     corrected_claim_days_from_remit: int | None = None
     renewal_notice_days: int = 14
+    # code -> program (substance_use | mental_health) it is billed to when the line carries no
+    # HF/HE: H0004 is mental health counseling in many Medicaid programs.
+    programs: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, rules: Mapping[str, Any] | None) -> PayerRules:
@@ -87,6 +90,10 @@ class PayerRules:
             },
             corrected_claim_days_from_remit=rules.get("corrected_claim_days_from_remit"),
             renewal_notice_days=rules.get("renewal_notice_days", 14),
+            programs={
+                str(code).strip().upper(): str(program)
+                for code, program in (rules.get("programs") or {}).items()
+            },
         )
 
 

@@ -56,7 +56,9 @@ DISTINCT_SERVICE_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
 # The precise subsets of 59 (separate encounter, structure, practitioner, unusual service):
 # one of them replaces 59 on a line, never goes with it.
 X_MODIFIERS = frozenset({"XE", "XS", "XP", "XU"})
+# The program a line is billed to (codes.procedures.program_of).
 SUBSTANCE_USE_MODIFIER = "HF"
+MENTAL_HEALTH_MODIFIER = "HE"
 
 _FORMAT = re.compile(r"^[A-Z0-9]{2}$")
 

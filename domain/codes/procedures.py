@@ -8,10 +8,12 @@ may still be valid CPT/HCPCS codes; callers treat an unknown code as "no rule", 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from denialdesk.domain.codes.em import EM_CODES, EM_VISITS
+from denialdesk.domain.codes.modifiers import MENTAL_HEALTH_MODIFIER, SUBSTANCE_USE_MODIFIER
 
 
 class Kind(StrEnum):
@@ -187,9 +189,11 @@ _BEHAVIORAL: tuple[Procedure, ...] = (
     _P(
         "H0004",
         "Behavioral health counseling and therapy, per 15 minutes",
-        _K.SUBSTANCE_USE,
+        # Substance use or mental health: many Medicaid programs bill it for either, so the
+        # line's HF/HE modifier or the payer's rule says which (program_of), not the code.
+        _K.COMMUNITY,
         unit=_U.MINUTES_15,
-        **_SUD,
+        **_MH,
     ),
     _P("H0005", "Alcohol and/or drug group counseling by a clinician", _K.SUBSTANCE_USE, **_SUD),
     _P(
@@ -242,8 +246,9 @@ PROCEDURES: dict[str, Procedure] = {p.code: p for p in _BEHAVIORAL} | {
 
 PSYCHOTHERAPY_CODES = frozenset({"90832", "90834", "90837"})
 PSYCHOTHERAPY_ADD_ONS = frozenset({"90833", "90836", "90838"})
-# Reference list: a line with one of these (or modifier HF) treats a substance-use disorder.
-SUBSTANCE_USE_CODES = frozenset({"H0001", "H0004", "H0005", "H0015", "H2036"})
+# A line with one of these treats a substance-use disorder by its code alone: H0001, H0005,
+# H0015, H0020 (methadone) and H2036; H0004 only with HF or the payer's rule (program_of).
+SUBSTANCE_USE_CODES = frozenset(p.code for p in _BEHAVIORAL if p.substance_use)
 
 # An add-on is billable only with one of its primaries on the same claim and date.
 ADD_ON_PRIMARIES: dict[str, frozenset[str]] = {
@@ -313,6 +318,32 @@ def session_units(code: str) -> int:
     if found is None:
         return 1
     return max(units_for_minutes(found.session_minutes, found.unit), 1)
+
+
+class Program(StrEnum):
+    """The benefit program a behavioral-health line is billed to, which decides the condition
+    it must point at first."""
+
+    SUBSTANCE_USE = "substance_use"  # HF; F10–F19 first
+    MENTAL_HEALTH = "mental_health"  # HE; a mental disorder other than substance use first
+
+
+def program_of(
+    code: str, modifiers: Iterable[str], payer_programs: Mapping[str, str] | None = None
+) -> Program | None:
+    """The program the line is billed to: the line's HF or HE modifier first, then the payer's
+    rule for the code (`{"H0004": "mental_health"}`), then the code itself (H0020 and the other
+    SUBSTANCE_USE_CODES); None when nothing says (psychotherapy, H0004 alone)."""
+    given = {modifier.strip().upper() for modifier in modifiers}
+    if SUBSTANCE_USE_MODIFIER in given:
+        return Program.SUBSTANCE_USE
+    if MENTAL_HEALTH_MODIFIER in given:
+        return Program.MENTAL_HEALTH
+    code = normalize_procedure(code)
+    rule = (payer_programs or {}).get(code)
+    if rule in tuple(Program):
+        return Program(rule)
+    return Program.SUBSTANCE_USE if code in SUBSTANCE_USE_CODES else None
 
 
 def crisis_add_on_units(total_minutes: int) -> int:
