@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from denialdesk.domain.codes.em import EM_CODES, EM_VISITS
+from denialdesk.domain.codes.em import EM_CODES, EM_VISITS, TELEMEDICINE_EM_VISITS
 from denialdesk.domain.codes.modifiers import MENTAL_HEALTH_MODIFIER, SUBSTANCE_USE_MODIFIER
 
 
@@ -241,7 +241,7 @@ _BEHAVIORAL: tuple[Procedure, ...] = (
 
 PROCEDURES: dict[str, Procedure] = {p.code: p for p in _BEHAVIORAL} | {
     code: Procedure(code, text, Kind.EVALUATION_MANAGEMENT, prescriber_only=True)
-    for code, text in EM_VISITS
+    for code, text in (*EM_VISITS, *TELEMEDICINE_EM_VISITS)
 }
 
 PSYCHOTHERAPY_CODES = frozenset({"90832", "90834", "90837"})

@@ -1,10 +1,16 @@
-"""The payer's own rules: telehealth place and modifier, who may bill a code, identifiers."""
+"""The payer's own rules: telehealth place and modifier, who may bill a code (and the
+clinician-level modifiers), identifiers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from denialdesk.domain.codes.credentials import is_prescriber, normalize_credential
+from denialdesk.domain.codes.credentials import (
+    is_prescriber,
+    level_modifier_mismatch,
+    normalize_credential,
+)
+from denialdesk.domain.codes.em import TELEMEDICINE_EM_CODES
 from denialdesk.domain.codes.modifiers import AUDIO_ONLY_MODIFIERS, TELEHEALTH_MODIFIERS
 from denialdesk.domain.codes.places import TELEHEALTH_PLACES, describe_place
 from denialdesk.domain.codes.procedures import procedure
@@ -23,7 +29,9 @@ def telehealth(ctx: ScrubContext) -> Iterator[Finding]:
         modifiers = modifiers_of(line)
         place = line.place_of_service
         if place in rule.places_of_service:
-            if not _modifier_satisfied(rule.modifier, modifiers):
+            # 98000–98015 say audio-video or audio only in the code: no modifier on them.
+            telemedicine = code_of(line) in TELEMEDICINE_EM_CODES
+            if not telemedicine and not _modifier_satisfied(rule.modifier, modifiers):
                 yield Finding(
                     "telehealth_modifier_missing",
                     f"Line {number}: place of service {place} ({describe_place(place)}) is "
@@ -80,6 +88,7 @@ def credentials(ctx: ScrubContext) -> Iterator[Finding]:
         provider = claim_input.rendering_for(line)
         credential = normalize_credential(provider.credential)
         who = f"{provider.first_name} {provider.last_name}, {provider.credential}"
+        yield from _level_modifiers(number, modifiers_of(line), who, provider.credential)
         allowed = allowed_by_code.get(code)
         if allowed is not None:
             if credential not in {normalize_credential(each) for each in allowed}:
@@ -96,6 +105,22 @@ def credentials(ctx: ScrubContext) -> Iterator[Finding]:
                 "credential_not_allowed",
                 f"Line {number}: {named(code)} is billed by prescribers (MD, DO, NP, PA); "
                 f"the rendering provider is {who}.",
+                number,
+            )
+
+
+def _level_modifiers(
+    number: int, modifiers: set[str], who: str, credential: str
+) -> Iterator[Finding]:
+    """HN/HO/HP (degree level) and AH/AJ (psychologist, social worker) must fit the rendering
+    provider's credential: payers price the line by them and deny a mismatch."""
+    for modifier in sorted(modifiers):
+        meaning = level_modifier_mismatch(modifier, credential)
+        if meaning is not None:
+            yield Finding(
+                "level_modifier_mismatch",
+                f"Line {number}: modifier {modifier} says the clinician is {meaning}; the "
+                f"rendering provider is {who}. Use the modifier of their credential.",
                 number,
             )
 

@@ -187,3 +187,12 @@ def test_substance_use_by_code_alone_includes_methadone_not_h0004():
     assert program_of("H0004", ("hf",)) is Program.SUBSTANCE_USE
     assert program_of("H0004", (), {"H0004": "mental_health"}) is Program.MENTAL_HEALTH
     assert program_of("H0004", (), {"H0004": "other"}) is None
+
+
+def test_cpt_2025_telemedicine_em_codes_are_known_and_carry_the_add_ons():
+    telemedicine = {f"980{n:02d}" for n in range(16)}
+    for code in telemedicine:
+        assert procedure(code).prescriber_only, code
+        assert describe_procedure(code) != f"Procedure {code}"
+    for add_on in ("90833", "90836", "90838"):
+        assert telemedicine <= ADD_ON_PRIMARIES[add_on]

@@ -209,3 +209,51 @@ def test_psychotherapy_add_ons_go_with_the_prescribers_visit():
         ("credential_not_allowed", 1),
         ("credential_not_allowed", 2),
     ]
+
+
+# CPT 2025 telemedicine E/M visits (98000–98015) ---------------------------------------------
+@pytest.mark.parametrize("em", ["98000", "98005", "98007", "98012", "98015"])
+def test_telemedicine_em_carries_the_psychotherapy_add_on(em):
+    ci = claim_input(
+        line(em, minutes=None, place_of_service="10"),
+        line("90833", minutes=25, place_of_service="10", modifiers=("95",)),
+        provider=psychiatrist(),
+        payer=payer(_TELE_95),
+    )
+    # The code says audio-video or audio-only itself: no 95 on the visit line.
+    assert run(ci) == []
+
+
+def test_telemedicine_em_is_an_em_visit():
+    ci = claim_input(
+        line("98006", minutes=None, place_of_service="10"),
+        line("90834", minutes=45, place_of_service="10", modifiers=("95",)),
+        provider=psychiatrist(),
+    )
+    assert codes(run(ci)) == ["same_day_conflict"]  # bill the session as 90836 instead
+    assert codes(run(claim_input(line("98006", minutes=None, place_of_service="10")))) == [
+        "credential_not_allowed"  # a therapist bills no E/M
+    ]
+
+
+# Clinician-level modifiers against the rendering provider's credential ----------------------
+@pytest.mark.parametrize(
+    ("credential", "modifier"),
+    [("LCSW", "AJ"), ("LICSW", "AJ"), ("LCSW", "HO"), ("LPC", "HO"), ("PhD", "AH"),
+     ("Psy.D.", "AH"), ("PsyD", "HP"), ("MD", "HP"), ("CPRS", "HN"), ("LISW", "AJ")],
+)  # fmt: skip
+def test_a_level_modifier_matching_the_credential_passes(credential, modifier):
+    provider = therapist(credential=credential)
+    assert run(claim_input(line(modifiers=(modifier,)), provider=provider)) == []
+
+
+@pytest.mark.parametrize(
+    ("credential", "modifier"),
+    [("LPC", "AJ"), ("LCSW", "AH"), ("PhD", "AJ"), ("PhD", "HO"), ("LCSW", "HN"),
+     ("LMFT", "HP"), ("MD", "HO")],
+)  # fmt: skip
+def test_a_level_modifier_against_the_credential_blocks(credential, modifier):
+    provider = therapist(credential=credential)
+    [finding] = run(claim_input(line(modifiers=(modifier,)), provider=provider))
+    assert (finding.code, finding.line, finding.blocking) == ("level_modifier_mismatch", 1, True)
+    assert modifier in finding.message and credential in finding.message
