@@ -31,15 +31,24 @@ from denialdesk.activities.payments import apply_claim_payment
 from denialdesk.activities.task_clock import TaskClockActivities
 from denialdesk.contracts import claim as contracts
 from denialdesk.contracts.authorization import auth_workflow_id
+from denialdesk.domain.claim import ClaimInput
 from denialdesk.domain.deadlines import timely_filing_deadline
 from denialdesk.domain.scrubber import Finding, scrub
 from denialdesk.domain.x12.claim_out import ClaimOutError, Envelope, Transaction, write_837p
 from denialdesk.store import claims as store_claims
 from denialdesk.store.authorization_uses import record_claim_use
+from denialdesk.store.authorizations import counts_for_claim
 from denialdesk.store.claim_input import line_rows, visits_in_year
 from denialdesk.store.control_numbers import next_control
 from denialdesk.store.db import session_scope
-from denialdesk.store.models import Claim, ClaimPayment, Practice, Remittance, Submission
+from denialdesk.store.models import (
+    Authorization,
+    Claim,
+    ClaimPayment,
+    Practice,
+    Remittance,
+    Submission,
+)
 from denialdesk.store.tasks_projection import close_task, upsert_task
 
 # Authorization findings → why the claim waits; the first in this order wins.
@@ -92,10 +101,14 @@ class ClaimActivities(TaskClockActivities):
     def scrub_claim(self, request: contracts.ScrubRequest) -> contracts.ScrubOutcome:
         with session_scope(self.engine) as session:
             claim = _claim(session, request.claim_id)
+            today = date.fromisoformat(request.today)
             claim_input = _claim_input(session, request.claim_id, request.version)
+            claim_input = _with_claims_own_counts(
+                session, claim, request.version, claim_input, today
+            )
             findings = scrub(
                 claim_input,
-                today=date.fromisoformat(request.today),
+                today=today,
                 on_file=store_claims.authorizations_on_file(session, claim),
                 visits_this_year=_visits(session, claim, claim_input),
                 last_remit_date=_last_remit_date(session, claim.id),
@@ -285,6 +298,31 @@ def _claim_input(session, claim_id: int, version: int):
         return store_claims.claim_input(session, claim_id=claim_id, version=version)
     except LookupError as error:
         raise data_error(str(error)) from error
+
+
+def _with_claims_own_counts(
+    session, claim: Claim, version: int, claim_input: ClaimInput, today: date
+) -> ClaimInput:
+    """The attached authorization counted without this claim: its earlier submission's use
+    and the scheduled visits on its own dates are what it bills now, not a second draw."""
+    attached = claim_input.authorization
+    authorization_id = store_claims.version_row(session, claim.id, version).authorization_id
+    if attached is None or authorization_id is None:
+        return claim_input
+    drawn = {
+        line.service_date
+        for line in claim_input.claim.lines
+        if attached.covers_code(line.code) and attached.covers_date(line.service_date)
+    }
+    found = counts_for_claim(
+        session,
+        authorization=session.get(Authorization, authorization_id),
+        claim_id=claim.id,
+        service_dates=drawn,
+        today=today,
+    )
+    own = dataclasses.replace(attached, used=found.used, scheduled=found.scheduled)
+    return dataclasses.replace(claim_input, authorization=own)
 
 
 def _visits(session, claim: Claim, claim_input) -> int | None:

@@ -54,8 +54,8 @@ def apply_claim_payment(
     if row.held_reason is not None:
         return contracts.held_outcome(row.held_reason, str(row.paid.quantize(Decimal("0.01"))))
     remit_date = remittance.payment_date or remittance.imported_at.date()
-    analysis = analyse_claim(to_remit_payment(session, row))
     payer = to_payer(payer_row)
+    analysis = analyse_claim(to_remit_payment(session, row), plan_type=payer.plan_type)
 
     service_dates = [
         line.service_date
@@ -166,9 +166,12 @@ def _total_paid(session: Session, claim_id: int, up_to_id: int) -> Decimal:
 
 
 def _resubmit_method(analysis: DenialAnalysis, correction_method: str) -> str:
-    # MA130 and other claims without appeal rights go in again as a new frequency-1 claim.
+    # MA130 and other claims without appeal rights go in again as a new frequency-1 claim;
+    # Medicare's untimely denial is proved on the claim it denied (a reopening), since a new
+    # claim would be as late.
     denied = analysis.result in (Result.DENIED, Result.PARTIALLY_PAID)
-    no_appeal = not analysis.appealable and analysis.action != "bill_patient"
+    keeps_claim = ("bill_patient", deadlines.TIMELY_PROOF_OR_EXCEPTION)
+    no_appeal = not analysis.appealable and analysis.action not in keeps_claim
     if denied and (analysis.action == "new_claim" or no_appeal):
         return "new_claim"
     return correction_method

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from denialdesk.domain.codes.procedures import session_units
+
 UNIT_TYPES = ("visits", "units", "days")
 DEFAULT_NOTICE_DAYS = 14
 DEFAULT_THRESHOLD = 2
@@ -16,6 +18,15 @@ DEFAULT_THRESHOLD = 2
 
 def remaining(approved: int, used: int, scheduled: int) -> int:
     return approved - used - scheduled
+
+
+def units_per_visit(unit_type: str, codes: Iterable[str]) -> int:
+    """What one scheduled visit will draw: 1 on a visits or days authorization; on a units
+    one, a session of its code in the code's units (60-minute H0004 = 4), the largest when it
+    names several codes (the renewal opens early rather than late), 1 when it names none."""
+    if unit_type != "units":
+        return 1
+    return max((session_units(code) for code in codes), default=1)
 
 
 def notice_days(practice_days: int | None, payer_rules: dict | None) -> int:
@@ -31,13 +42,18 @@ def notice_date(end_date: date, days: int) -> date:
 
 
 def first_uncovered(
-    visits: Iterable[date], *, today: date, capacity: int, end_date: date
+    visits: Iterable[date],
+    *,
+    today: date,
+    capacity: int,
+    end_date: date,
+    per_visit: int = 1,
 ) -> date | None:
     """The first future visit the authorization cannot pay for: past its end date, or beyond
-    the `capacity` units left after what claims already used (one unit per visit)."""
+    the `capacity` units left after what claims already used (`per_visit` units a visit)."""
     upcoming = sorted(v for v in visits if v >= today)
     for index, visit in enumerate(upcoming):
-        if visit > end_date or index >= capacity:
+        if visit > end_date or (index + 1) * per_visit > capacity:
             return visit
     return None
 

@@ -51,6 +51,9 @@ class AppealLevel:
 class TelehealthRule:
     places_of_service: frozenset[str] = TELEHEALTH_PLACES
     modifier: str | None = "95"  # None: the payer wants no telehealth modifier
+    # The payer wants telehealth billed with the place of service the visit would have had in
+    # person (11 in the office) and its modifier, never with a telehealth place (02, 10).
+    in_person_place: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class PayerRules:
     # Some payers count a corrected claim's window from the last remittance, not the service.
     corrected_claim_days_from_remit: int | None = None
     renewal_notice_days: int = 14
+    # code -> program (substance_use | mental_health) it is billed to when the line carries no
+    # HF/HE: H0004 is mental health counseling in many Medicaid programs.
+    programs: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, rules: Mapping[str, Any] | None) -> PayerRules:
@@ -72,6 +78,7 @@ class PayerRules:
         telehealth = TelehealthRule(
             places_of_service=frozenset(tele.get("places_of_service") or TELEHEALTH_PLACES),
             modifier=tele.get("modifier", "95"),
+            in_person_place=tele.get("in_person_place") is True,
         )
         return cls(
             auth_required_codes=frozenset(rules.get("auth_required_codes") or ()),
@@ -83,6 +90,10 @@ class PayerRules:
             },
             corrected_claim_days_from_remit=rules.get("corrected_claim_days_from_remit"),
             renewal_notice_days=rules.get("renewal_notice_days", 14),
+            programs={
+                str(code).strip().upper(): str(program)
+                for code, program in (rules.get("programs") or {}).items()
+            },
         )
 
 
@@ -149,7 +160,9 @@ class Authorization:
     codes: frozenset[str] = frozenset()  # empty: any code
     unit_type: str = "visits"  # visits | units | days
     used: int = 0
-    scheduled: int = 0  # booked visits not yet billed, from the practice's schedule
+    # Booked visits not yet billed, from the practice's schedule; on a units authorization
+    # each weighs a session of its code (a 60-minute H0004 visit is 4 units).
+    scheduled: int = 0
     status: str = "active"
 
     @property

@@ -51,6 +51,9 @@ RESUBMIT_ACTIONS = frozenset(
 )
 # Actions with no deadline of this payer: the patient or another payer is billed next.
 NO_PAYER_DEADLINE_ACTIONS = frozenset({"bill_patient", "bill_other_payer", "none"})
+# Medicare Part B's action for its untimely-filing denial (CO-29, domain/denials.py): no
+# appeal rights; proof of timely filing or an exception request.
+TIMELY_PROOF_OR_EXCEPTION = "timely_proof_or_exception"
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,9 @@ def next_hard_deadline(
         return None
     if action in NO_PAYER_DEADLINE_ACTIONS:
         return None  # the patient (or another payer) is billed next: no deadline of this one
+    if action == TIMELY_PROOF_OR_EXCEPTION:
+        # No appeal rights; the proof of timely filing goes in as a reopening, within a year.
+        return HardDeadline("reopening", reopening_deadline(remit_date))
     if not appealable or action == "new_claim":
         # MA130 and rejections: no appeal rights, a new frequency-1 claim within filing limits.
         return timely

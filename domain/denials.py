@@ -12,6 +12,10 @@ Rules (the CARC/RARC tables they read are domain/data/*.csv):
   (the line's LQ first, then the claim's MOA/MIA) whose hint is a category, else `missing_info`.
 - MA130 anywhere on the claim: no appeal rights, action `new_claim`; it never sets the category.
 - group PR with a denial code (PR-96, PR-204): action `bill_patient`, not an appeal.
+- Medicare Part B CO-29 (filed too late): no redetermination right (a claim denied as untimely
+  is not an initial determination); action `timely_proof_or_exception`: proof of timely filing
+  through a reopening, or an exception request (an administrative error, retroactive
+  entitlement). Other plans take an appeal with the proof.
 Deadlines are computed elsewhere (domain/deadlines.py).
 """
 
@@ -22,6 +26,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from denialdesk.domain.carc import CATEGORY_PRECEDENCE, carc, is_category_hint, rarc
+from denialdesk.domain.deadlines import TIMELY_PROOF_OR_EXCEPTION
 from denialdesk.domain.x12.remit_model import Adjustment, ClaimPayment
 
 MISSING_INFO = "missing_info"
@@ -29,6 +34,7 @@ NO_APPEAL_REMARK = "MA130"
 NEW_CLAIM = "new_claim"
 BILL_PATIENT = "bill_patient"
 NO_ACTION = "none"
+UNTIMELY = "29"  # CARC: the time limit for filing has expired
 ZERO = Decimal(0)
 PREDETERMINATION = "25"  # CLP02: predetermination pricing only, no payment
 PENDING_REVIEW = "133"  # CARC: the disposition of the claim or line is pending further review
@@ -81,16 +87,22 @@ class DenialAnalysis:
         return sum((a.amount for a in self.denials if a.group != "PR"), ZERO)
 
 
-def analyse_claim(claim: ClaimPayment) -> DenialAnalysis:
+def analyse_claim(claim: ClaimPayment, *, plan_type: str | None = None) -> DenialAnalysis:
+    """`plan_type` is the payer's (codes.plans.PLAN_TYPES); without it no plan's own rule
+    applies."""
+    medicare = plan_type == "medicare_b"
     line_remarks = tuple(code for line in claim.lines for code in line.remarks)
     no_appeal = NO_APPEAL_REMARK in claim.remarks or NO_APPEAL_REMARK in line_remarks
     # A claim-level adjustment has no line of its own: every line's remarks come first.
     analysed = [
-        _analyse(adj, None, line_remarks + claim.remarks, no_appeal) for adj in claim.adjustments
+        _analyse(adj, None, line_remarks + claim.remarks, no_appeal, medicare)
+        for adj in claim.adjustments
     ]
     for index, line in enumerate(claim.lines):
         scope = line.remarks + claim.remarks
-        analysed.extend(_analyse(adj, index, scope, no_appeal) for adj in line.adjustments)
+        analysed.extend(
+            _analyse(adj, index, scope, no_appeal, medicare) for adj in line.adjustments
+        )
     denials = [a for a in analysed if a.denial]
     denied_amount = sum((a.amount for a in denials), ZERO)
     # A patient-responsibility denial (PR-96 and the like) is billed to the patient: when
@@ -117,7 +129,7 @@ def analyse_claim(claim: ClaimPayment) -> DenialAnalysis:
 
 
 def _analyse(
-    adj: Adjustment, line: int | None, remarks: tuple[str, ...], no_appeal: bool
+    adj: Adjustment, line: int | None, remarks: tuple[str, ...], no_appeal: bool, medicare: bool
 ) -> AdjustmentAnalysis:
     info = carc(adj.carc)
     # A zero or negative amount (corrections, reversals) takes no money away: not a denial.
@@ -134,6 +146,8 @@ def _analyse(
         action, appealable = NEW_CLAIM, False
     elif adj.group == "PR":
         action, appealable = BILL_PATIENT, False
+    elif medicare and info.code == UNTIMELY:
+        action, appealable = TIMELY_PROOF_OR_EXCEPTION, False
     else:
         action, appealable = info.action, True
     return AdjustmentAnalysis(

@@ -28,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     timing.family_time,
     pairing.add_ons,
     pairing.same_day,
+    pairing.once_a_day,
     diagnoses.diagnosis_codes,
     diagnoses.pointers,
     diagnoses.treated_first,

@@ -142,19 +142,50 @@ def set_scheduled(
 
 
 def counts(session: Session, *, authorization: Authorization, today: date) -> Counts:
-    used_rows = session.exec(
-        select(AuthorizationUse.service_date, AuthorizationUse.units).where(
-            AuthorizationUse.authorization_id == authorization.id,
-            col(AuthorizationUse.released).is_(False),
-        )
-    ).all()
+    return _counts(session, authorization, today=today)
+
+
+def counts_for_claim(
+    session: Session,
+    *,
+    authorization: Authorization,
+    claim_id: int,
+    service_dates: Iterable[date],
+    today: date,
+) -> Counts:
+    """The counts as a claim being scrubbed must see them: without its own uses (a corrected
+    claim draws them again, it does not add to them) and without the scheduled visits on its
+    own dates of service (the claim bills that visit)."""
+    return _counts(
+        session, authorization, today=today, claim_id=claim_id, claim_dates=set(service_dates)
+    )
+
+
+def _counts(
+    session: Session,
+    authorization: Authorization,
+    *,
+    today: date,
+    claim_id: int | None = None,
+    claim_dates: set[date] | frozenset[date] = frozenset(),
+) -> Counts:
+    query = select(AuthorizationUse.service_date, AuthorizationUse.units).where(
+        AuthorizationUse.authorization_id == authorization.id,
+        col(AuthorizationUse.released).is_(False),
+    )
+    if claim_id is not None:
+        query = query.where(AuthorizationUse.claim_id != claim_id)
+    used_rows = session.exec(query).all()
     used = sum(units for _, units in used_rows)
-    billed = {day for day, _ in used_rows}
+    billed = {day for day, _ in used_rows} | claim_dates
     visits = session.exec(
         select(ScheduledVisit.visit_date).where(ScheduledVisit.authorization_id == authorization.id)
     ).all()
     # A visit already on a submitted claim is counted in `used`, not again as scheduled.
     future = [v for v in visits if v >= today and v not in billed]
+    # A units authorization: each visit draws a session of its code, not one unit.
+    per_visit = rules.units_per_visit(authorization.unit_type, authorization.codes or ())
+    scheduled = len(future) * per_visit
     practice = session.get(Practice, authorization.practice_id)
     coverage = session.get(Coverage, authorization.coverage_id)
     payer = session.get(Payer, coverage.payer_id) if coverage else None
@@ -163,8 +194,8 @@ def counts(session: Session, *, authorization: Authorization, today: date) -> Co
         unit_type=authorization.unit_type,
         approved=authorization.approved,
         used=used,
-        scheduled=len(future),
-        remaining=rules.remaining(authorization.approved, used, len(future)),
+        scheduled=scheduled,
+        remaining=rules.remaining(authorization.approved, used, scheduled),
         end_date=authorization.end_date,
         notice_days=rules.notice_days(practice.renewal_notice_days, payer.rules if payer else {}),
         threshold=practice.renewal_threshold,
@@ -173,6 +204,7 @@ def counts(session: Session, *, authorization: Authorization, today: date) -> Co
             today=today,
             capacity=authorization.approved - used,
             end_date=authorization.end_date,
+            per_visit=per_visit,
         ),
     )
 

@@ -111,7 +111,7 @@ def claim_detail(session: Session, *, claim: Claim) -> ClaimDetail:
     return ClaimDetail(
         claim=claim,
         scrub_findings=_scrub_findings(events),
-        denials=_denials(session, claim.id),
+        denials=_denials(session, claim),
         next_deadline=_next_deadline(session, claim.id),
         events=[Event(e.at, e.kind, readable_detail(e.kind, e.detail)) for e in events],
     )
@@ -153,15 +153,17 @@ def _scrub_findings(events: Sequence[ClaimEvent]) -> list[dict]:
     return []
 
 
-def _denials(session: Session, claim_id: int) -> list[Denial]:
+def _denials(session: Session, claim: Claim) -> list[Denial]:
     payment = session.exec(
         select(ClaimPayment)
-        .where(ClaimPayment.claim_id == claim_id)
+        .where(ClaimPayment.claim_id == claim.id)
         .order_by(col(ClaimPayment.id).desc())
     ).first()
     if payment is None:
         return []
-    analysis = analyse_claim(to_remit_payment(session, payment))
+    payer = session.get(Payer, claim.payer_id)
+    plan_type = payer.plan_type if payer is not None else None
+    analysis = analyse_claim(to_remit_payment(session, payment), plan_type=plan_type)
     return [
         Denial(a.group, a.carc, list(a.remarks), str(a.amount), a.category, a.appealable)
         for a in analysis.denials

@@ -38,3 +38,33 @@ def is_prescriber(credential: str) -> bool:
 
 def describe_credential(credential: str) -> str:
     return CREDENTIALS.get(normalize_credential(credential), credential)
+
+
+# Education level of a credential, for the HCPCS level modifiers. Credentials whose level
+# varies by state or person (CADC, LADC, CPRS) have none: the modifier is not judged for them.
+DOCTORAL = frozenset({"MD", "DO", "PHD", "PSYD"})
+MASTERS = frozenset(
+    {"NP", "APRN", "PMHNP", "CNS", "PA", "LCSW", "LICSW", "LPC", "LMHC", "LMFT", "LCADC"}
+)
+
+# Modifier -> (what it says, the credentials it fits, or None: any below master's level).
+LEVEL_MODIFIERS: dict[str, tuple[str, frozenset[str] | None]] = {
+    "HP": ("doctoral level", DOCTORAL),
+    "HO": ("master's degree level", MASTERS),
+    "HN": ("bachelor's degree level", None),
+    "AH": ("clinical psychologist", frozenset({"PHD", "PSYD"})),
+    "AJ": ("clinical social worker", frozenset({"LCSW", "LICSW"})),
+}
+
+
+def level_modifier_mismatch(modifier: str, credential: str) -> str | None:
+    """What the clinician-level `modifier` says when the `credential` contradicts it, else
+    None (also for a credential this table does not know: it is not judged)."""
+    found = LEVEL_MODIFIERS.get(modifier.strip().upper())
+    credential = normalize_credential(credential)
+    if found is None or credential not in CREDENTIALS:
+        return None
+    meaning, fits = found
+    if fits is None:  # bachelor's level: any credential not at master's or doctoral level
+        return meaning if credential in DOCTORAL | MASTERS else None
+    return None if credential in fits else meaning

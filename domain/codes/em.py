@@ -53,4 +53,27 @@ EM_VISITS: tuple[tuple[str, str], ...] = (
     ("99350", "Home or residence visit, established patient, high complexity"),
 )
 
-EM_CODES: frozenset[str] = frozenset(code for code, _ in EM_VISITS)
+# CPT 2025 telemedicine E/M visits: the code itself says real-time audio-video (98000–98007)
+# or audio only (98008–98014), so no telehealth modifier goes on them; 98015 is a brief
+# virtual check-in. Like the office visits, they carry the psychotherapy add-ons.
+TELEMEDICINE_EM_VISITS: tuple[tuple[str, str], ...] = (
+    ("98000", "Audio-video visit, new patient, straightforward (15 minutes)"),
+    ("98001", "Audio-video visit, new patient, low complexity (30 minutes)"),
+    ("98002", "Audio-video visit, new patient, moderate complexity (45 minutes)"),
+    ("98003", "Audio-video visit, new patient, high complexity (60 minutes)"),
+    ("98004", "Audio-video visit, established patient, straightforward (10 minutes)"),
+    ("98005", "Audio-video visit, established patient, low complexity (20 minutes)"),
+    ("98006", "Audio-video visit, established patient, moderate complexity (30 minutes)"),
+    ("98007", "Audio-video visit, established patient, high complexity (40 minutes)"),
+    ("98008", "Audio-only visit, new patient, straightforward (15 minutes)"),
+    ("98009", "Audio-only visit, new patient, low complexity (30 minutes)"),
+    ("98010", "Audio-only visit, new patient, moderate complexity (45 minutes)"),
+    ("98011", "Audio-only visit, new patient, high complexity (60 minutes)"),
+    ("98012", "Audio-only visit, established patient, straightforward (10 minutes)"),
+    ("98013", "Audio-only visit, established patient, low complexity (20 minutes)"),
+    ("98014", "Audio-only visit, established patient, moderate complexity (30 minutes)"),
+    ("98015", "Brief virtual check-in, established patient (5–10 minutes)"),
+)
+
+TELEMEDICINE_EM_CODES: frozenset[str] = frozenset(code for code, _ in TELEMEDICINE_EM_VISITS)
+EM_CODES: frozenset[str] = frozenset(code for code, _ in EM_VISITS) | TELEMEDICINE_EM_CODES

@@ -22,7 +22,8 @@ MODIFIERS: dict[str, Modifier] = {
         _M("95", "Telehealth, real-time audio and video"),
         _M("93", "Telehealth, audio only"),
         _M("FQ", "Audio-only service (rural health clinic or FQHC)"),
-        # CMS retired GT for professional claims in 2018; payers answer it with CO-4.
+        # CMS retired GT for professional claims in 2018; payers answer it with CO-4, except
+        # those whose own telehealth rule still names it (their rule wins in the scrubber).
         _M("GT", "Telehealth via interactive audio and video (retired)", True, "95"),
         _M("GQ", "Telehealth, asynchronous (store and forward)"),
         _M("HF", "Substance abuse program"),
@@ -52,7 +53,12 @@ TELEHEALTH_MODIFIERS = frozenset({"95", "93", "FQ", "GT", "GQ"})
 AUDIO_ONLY_MODIFIERS = frozenset({"93", "FQ"})
 # Modifiers that say two services the same day were separate, so bundling rules do not apply.
 DISTINCT_SERVICE_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
+# The precise subsets of 59 (separate encounter, structure, practitioner, unusual service):
+# one of them replaces 59 on a line, never goes with it.
+X_MODIFIERS = frozenset({"XE", "XS", "XP", "XU"})
+# The program a line is billed to (codes.procedures.program_of).
 SUBSTANCE_USE_MODIFIER = "HF"
+MENTAL_HEALTH_MODIFIER = "HE"
 
 _FORMAT = re.compile(r"^[A-Z0-9]{2}$")
 

@@ -57,7 +57,8 @@ PLACES_OF_SERVICE: dict[str, str] = {
     "99": "Other place of service",
 }
 
-# Default telehealth places when a payer's rules name none.
+# Default telehealth places when a payer's rules name none. A payer may want neither: the
+# in-person place with modifier 95 (claim.TelehealthRule.in_person_place).
 TELEHEALTH_PLACES: frozenset[str] = frozenset({"02", "10"})
 
 

@@ -8,10 +8,12 @@ may still be valid CPT/HCPCS codes; callers treat an unknown code as "no rule", 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from denialdesk.domain.codes.em import EM_CODES, EM_VISITS
+from denialdesk.domain.codes.em import EM_CODES, EM_VISITS, TELEMEDICINE_EM_VISITS
+from denialdesk.domain.codes.modifiers import MENTAL_HEALTH_MODIFIER, SUBSTANCE_USE_MODIFIER
 
 
 class Kind(StrEnum):
@@ -53,6 +55,8 @@ class Procedure:
     substance_use: bool = False  # the line treats a substance-use disorder (F10–F19 first)
     mental_health: bool = False  # the line treats a mental disorder (F01–F99 first)
     once_per_day: bool = False
+    # A typical session, for what a scheduled visit will bill on a units authorization.
+    session_minutes: int = 60
 
 
 _P, _K, _U = Procedure, Kind, Unit
@@ -185,9 +189,11 @@ _BEHAVIORAL: tuple[Procedure, ...] = (
     _P(
         "H0004",
         "Behavioral health counseling and therapy, per 15 minutes",
-        _K.SUBSTANCE_USE,
+        # Substance use or mental health: many Medicaid programs bill it for either, so the
+        # line's HF/HE modifier or the payer's rule says which (program_of), not the code.
+        _K.COMMUNITY,
         unit=_U.MINUTES_15,
-        **_SUD,
+        **_MH,
     ),
     _P("H0005", "Alcohol and/or drug group counseling by a clinician", _K.SUBSTANCE_USE, **_SUD),
     _P(
@@ -235,13 +241,14 @@ _BEHAVIORAL: tuple[Procedure, ...] = (
 
 PROCEDURES: dict[str, Procedure] = {p.code: p for p in _BEHAVIORAL} | {
     code: Procedure(code, text, Kind.EVALUATION_MANAGEMENT, prescriber_only=True)
-    for code, text in EM_VISITS
+    for code, text in (*EM_VISITS, *TELEMEDICINE_EM_VISITS)
 }
 
 PSYCHOTHERAPY_CODES = frozenset({"90832", "90834", "90837"})
 PSYCHOTHERAPY_ADD_ONS = frozenset({"90833", "90836", "90838"})
-# Reference list: a line with one of these (or modifier HF) treats a substance-use disorder.
-SUBSTANCE_USE_CODES = frozenset({"H0001", "H0004", "H0005", "H0015", "H2036"})
+# A line with one of these treats a substance-use disorder by its code alone: H0001, H0005,
+# H0015, H0020 (methadone) and H2036; H0004 only with HF or the payer's rule (program_of).
+SUBSTANCE_USE_CODES = frozenset(p.code for p in _BEHAVIORAL if p.substance_use)
 
 # An add-on is billable only with one of its primaries on the same claim and date.
 ADD_ON_PRIMARIES: dict[str, frozenset[str]] = {
@@ -292,6 +299,51 @@ def psychotherapy_code_for(minutes: int, *, add_on: bool = False) -> str | None:
         if minutes >= p.min_minutes and (p.max_minutes is None or minutes <= p.max_minutes):
             return code
     return None
+
+
+def units_for_minutes(minutes: int, unit: Unit) -> int:
+    """Units of a timed code `minutes` support, by the CPT time rule (a unit is attained once
+    its midpoint is passed: 8 minutes of a 15-minute unit); 1 for untimed units."""
+    length = {Unit.MINUTES_15: 15, Unit.MINUTES_30: 30, Unit.HOUR: 60}.get(unit)
+    if length is None:
+        return 1
+    return minutes // length + (1 if minutes % length > length // 2 else 0)
+
+
+def session_units(code: str) -> int:
+    """Units one visit of `code` is expected to bill: its typical session in the code's time
+    unit (a 60-minute H0004 session is 4 units); 1 for codes billed per service, session or
+    day, and for codes not in the table."""
+    found = procedure(code)
+    if found is None:
+        return 1
+    return max(units_for_minutes(found.session_minutes, found.unit), 1)
+
+
+class Program(StrEnum):
+    """The benefit program a behavioral-health line is billed to, which decides the condition
+    it must point at first."""
+
+    SUBSTANCE_USE = "substance_use"  # HF; F10–F19 first
+    MENTAL_HEALTH = "mental_health"  # HE; a mental disorder other than substance use first
+
+
+def program_of(
+    code: str, modifiers: Iterable[str], payer_programs: Mapping[str, str] | None = None
+) -> Program | None:
+    """The program the line is billed to: the line's HF or HE modifier first, then the payer's
+    rule for the code (`{"H0004": "mental_health"}`), then the code itself (H0020 and the other
+    SUBSTANCE_USE_CODES); None when nothing says (psychotherapy, H0004 alone)."""
+    given = {modifier.strip().upper() for modifier in modifiers}
+    if SUBSTANCE_USE_MODIFIER in given:
+        return Program.SUBSTANCE_USE
+    if MENTAL_HEALTH_MODIFIER in given:
+        return Program.MENTAL_HEALTH
+    code = normalize_procedure(code)
+    rule = (payer_programs or {}).get(code)
+    if rule in tuple(Program):
+        return Program(rule)
+    return Program.SUBSTANCE_USE if code in SUBSTANCE_USE_CODES else None
 
 
 def crisis_add_on_units(total_minutes: int) -> int:

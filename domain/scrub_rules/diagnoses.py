@@ -16,8 +16,8 @@ from denialdesk.domain.codes.diagnoses import (
     lookup,
     normalize,
 )
-from denialdesk.domain.codes.modifiers import SUBSTANCE_USE_MODIFIER
-from denialdesk.domain.codes.procedures import SUBSTANCE_USE_CODES, procedure
+from denialdesk.domain.codes.modifiers import MENTAL_HEALTH_MODIFIER, SUBSTANCE_USE_MODIFIER
+from denialdesk.domain.codes.procedures import Program, procedure, program_of
 from denialdesk.domain.scrub_rules.base import Finding, ScrubContext, code_of, modifiers_of
 
 MAX_DIAGNOSES = 12  # HI carries a principal and eleven others
@@ -95,20 +95,45 @@ def pointers(ctx: ScrubContext) -> Iterator[Finding]:
 
 
 def treated_first(ctx: ScrubContext) -> Iterator[Finding]:
+    """Each line points first at what it treats: substance use (F10–F19) on a line billed to a
+    substance-use program, a mental disorder other than substance use on one billed to a
+    mental health program, any mental or behavioral disorder (F01–F99) on the other
+    mental-health codes."""
     diagnoses = ctx.claim_input.claim.diagnoses
+    programs = ctx.claim_input.payer.rules.programs
     for number, line in ctx.lines:
+        modifiers = modifiers_of(line)
+        if {SUBSTANCE_USE_MODIFIER, MENTAL_HEALTH_MODIFIER} <= modifiers:
+            yield Finding(
+                "program_modifiers_conflict",
+                f"Line {number}: modifiers HF (substance use program) and HE (mental health "
+                "program) contradict each other; keep the one of the program billed.",
+                number,
+            )
+            continue
         if not line.dx_pointers or not 1 <= line.dx_pointers[0] <= len(diagnoses):
             continue  # the pointer rule already says so
         first = diagnoses[line.dx_pointers[0] - 1]
         code = code_of(line)
         found = procedure(code)
-        if code in SUBSTANCE_USE_CODES or SUBSTANCE_USE_MODIFIER in modifiers_of(line):
+        program = program_of(code, modifiers, programs)
+        if program is Program.SUBSTANCE_USE:
             if not is_substance_use(first):
                 yield Finding(
                     "dual_diagnosis_order",
                     f"Line {number}: {code} is substance-use treatment; its first diagnosis "
                     f"must be a substance-use disorder (F10–F19), not {dotted(first)}. "
                     + _candidates(diagnoses, is_substance_use, "substance-use"),
+                    number,
+                )
+        elif program is Program.MENTAL_HEALTH:
+            if not _mental_not_substance(first):
+                yield Finding(
+                    "dual_diagnosis_order",
+                    f"Line {number}: {code} is billed to the mental health program; its first "
+                    "diagnosis must be a mental disorder other than substance use, not "
+                    f"{dotted(first)}. "
+                    + _candidates(diagnoses, _mental_not_substance, "mental (not substance-use)"),
                     number,
                 )
         elif found is not None and found.mental_health and not is_mental_health(first):
@@ -119,6 +144,10 @@ def treated_first(ctx: ScrubContext) -> Iterator[Finding]:
                 + _candidates(diagnoses, is_mental_health, "mental or behavioral"),
                 number,
             )
+
+
+def _mental_not_substance(code: str) -> bool:
+    return is_mental_health(code) and not is_substance_use(code)
 
 
 def _candidates(diagnoses: tuple[str, ...], wanted, kind: str) -> str:

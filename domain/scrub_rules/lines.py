@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from denialdesk.domain.codes.modifiers import MODIFIERS, is_modifier_format
+from denialdesk.domain.claim import TelehealthRule
+from denialdesk.domain.codes.modifiers import MODIFIERS, X_MODIFIERS, is_modifier_format
 from denialdesk.domain.codes.places import is_place_of_service
-from denialdesk.domain.codes.procedures import Kind, Unit, is_procedure_format, procedure
+from denialdesk.domain.codes.procedures import (
+    Kind,
+    Unit,
+    is_procedure_format,
+    procedure,
+    units_for_minutes,
+)
 from denialdesk.domain.scrub_rules.base import (
     Finding,
     ScrubContext,
@@ -72,7 +79,8 @@ def line_basics(ctx: ScrubContext) -> Iterator[Finding]:
                 f"Line {number}: {line.code!r} is not a CPT or HCPCS code.",
                 number,
             )
-        yield from _modifiers(number, line.modifiers)
+        yield from _modifiers(number, line.modifiers, ctx.claim_input.payer.rules.telehealth)
+        yield from _distinct_service(number, line.modifiers)
         if not is_place_of_service(line.place_of_service):
             yield Finding(
                 "place_of_service_invalid",
@@ -89,7 +97,9 @@ def line_basics(ctx: ScrubContext) -> Iterator[Finding]:
         yield from _units(number, line.units, code, line.minutes)
 
 
-def _modifiers(number: int, modifiers: tuple[str, ...]) -> Iterator[Finding]:
+def _modifiers(
+    number: int, modifiers: tuple[str, ...], telehealth: TelehealthRule
+) -> Iterator[Finding]:
     if len(modifiers) > MAX_MODIFIERS:
         yield Finding(
             "too_many_modifiers",
@@ -104,13 +114,32 @@ def _modifiers(number: int, modifiers: tuple[str, ...]) -> Iterator[Finding]:
                 f"Line {number}: {raw!r} is not a modifier (two letters or digits).",
                 number,
             )
-        elif (known := MODIFIERS.get(modifier)) is not None and known.obsolete:
+        elif (
+            (known := MODIFIERS.get(modifier)) is not None
+            and known.obsolete
+            # A payer whose telehealth rule still names GT is billed GT: its rule wins.
+            and modifier != telehealth.modifier
+        ):
             yield Finding(
                 "modifier_obsolete",
                 f"Line {number}: modifier {modifier} ({known.description}) is no longer "
                 f"accepted; use {known.use_instead} or the payer's telehealth modifier.",
                 number,
             )
+
+
+def _distinct_service(number: int, modifiers: tuple[str, ...]) -> Iterator[Finding]:
+    """59 with one of its X{EPSU} subsets on the same line: the X modifier is the precise one
+    and says it all; payers answer both with a denial (CO-4)."""
+    given = {modifier.strip().upper() for modifier in modifiers}
+    if "59" not in given:
+        return
+    for x in sorted(given & X_MODIFIERS):
+        yield Finding(
+            "modifier_59_with_x",
+            f"Line {number}: modifiers 59 and {x} together; use {x}, not both.",
+            number,
+        )
 
 
 def _units(number: int, units: Decimal, code: str, minutes: int | None) -> Iterator[Finding]:
@@ -131,7 +160,7 @@ def _units(number: int, units: Decimal, code: str, minutes: int | None) -> Itera
             )
     elif found.unit is Unit.MINUTES_15 and minutes is not None:
         # The midpoint rule: a 15-minute unit counts once 8 minutes of it are done.
-        expected = minutes // 15 + (1 if minutes % 15 >= 8 else 0)
+        expected = units_for_minutes(minutes, found.unit)
         if expected == 0:
             yield Finding(
                 "units_mismatch",

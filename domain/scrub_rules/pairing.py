@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from denialdesk.domain.claim import ServiceLine
 from denialdesk.domain.codes.em import EM_CODES
 from denialdesk.domain.codes.modifiers import DISTINCT_SERVICE_MODIFIERS
 from denialdesk.domain.codes.procedures import (
@@ -31,6 +32,33 @@ _NEEDS = {
     "never crisis codes)",
 }
 
+_FAMILY = frozenset({"90846", "90847"})
+# (codes, finding code, what to bill instead): at most one line of these per provider and day.
+# Payers pay the first and deny the rest (CO-97 bundled, CO-236 not billable with that code the
+# same day, B15), and no modifier changes that: the codes measure the day's total time or work.
+_ONE_A_DAY: tuple[tuple[frozenset[str], str, str], ...] = (
+    (
+        PSYCHOTHERAPY_CODES,
+        "psychotherapy_once_per_day",
+        "one psychotherapy code a day: bill the day's total time on one line",
+    ),
+    (
+        PSYCHOTHERAPY_ADD_ONS,
+        "add_on_once_per_em",
+        "one psychotherapy add-on per E/M visit: bill the total psychotherapy time on one add-on",
+    ),
+    (
+        EM_CODES,
+        "em_once_per_day",
+        "one E/M visit a day: bill the level the day's total work supports",
+    ),
+    (
+        _FAMILY,
+        "family_once_per_day",
+        "family psychotherapy with (90847) and without (90846) the patient is one service a "
+        "day: bill the one that was provided for the day's time",
+    ),
+)
 _EVALUATIONS = frozenset({"90791", "90792"})
 _SESSIONS = PSYCHOTHERAPY_CODES | PSYCHOTHERAPY_ADD_ONS
 # (code, codes it may not share a day with, what to do instead). National Correct Coding
@@ -102,3 +130,30 @@ def same_day(ctx: ScrubContext) -> Iterator[Finding]:
                         f"{advice}.",
                         other_number,
                     )
+
+
+def once_a_day(ctx: ScrubContext) -> Iterator[Finding]:
+    first: dict[tuple, tuple[int, ServiceLine]] = {}
+    for number, line in ctx.lines:
+        code = code_of(line)
+        for codes, finding_code, advice in _ONE_A_DAY:
+            if code not in codes:
+                continue
+            rendering = ctx.claim_input.rendering_for(line).npi
+            key = (finding_code, line.service_date, rendering)
+            if key not in first:
+                first[key] = (number, line)
+                continue
+            kept_number, kept = first[key]
+            if _same_line(kept, line):
+                continue  # an exact repeat: duplicate_line says so
+            yield Finding(
+                finding_code,
+                f"Line {number}: {named(code)} is billed on {day_text(line.service_date)} by "
+                f"the provider who billed {code_of(kept)} (line {kept_number}); {advice}.",
+                number,
+            )
+
+
+def _same_line(first: ServiceLine, second: ServiceLine) -> bool:
+    return code_of(first) == code_of(second) and modifiers_of(first) == modifiers_of(second)

@@ -60,8 +60,10 @@ class Payer(SQLModel, table=True):
     state: str | None = Field(default=None, max_length=2)
     zip: str | None = Field(default=None, max_length=9)
     # {"auth_required_codes": [...], "visit_limit_per_year": 20,
-    #  "telehealth": {"places_of_service": ["02", "10"], "modifier": "95"},
-    #  "credentials_allowed": {"90837": ["MD", ...]}, "renewal_notice_days": 14}
+    #  "telehealth": {"places_of_service": ["02", "10"], "modifier": "95",
+    #                 "in_person_place": false},  # true: the in-person POS (11) + modifier
+    #  "credentials_allowed": {"90837": ["MD", ...]}, "renewal_notice_days": 14,
+    #  "programs": {"H0004": "mental_health"}}  # or substance_use, when the line has no HF/HE
     rules: dict = Field(default_factory=dict, sa_column=Column(JSONType))
 
 

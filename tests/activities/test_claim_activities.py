@@ -19,7 +19,14 @@ from x12_check import pyx12_errors
 
 from denialdesk.contracts import claim as contracts
 from denialdesk.store.db import session_scope
-from denialdesk.store.models import Claim, ClaimEvent, ControlCounter, Coverage, Submission
+from denialdesk.store.models import (
+    AuthorizationUse,
+    Claim,
+    ClaimEvent,
+    ControlCounter,
+    Coverage,
+    Submission,
+)
 
 
 def segments(interchange: str, tag: str) -> list[list[str]]:
@@ -81,7 +88,7 @@ def test_blocking_findings_are_counted_without_patient_identifiers(engine, acts)
     [
         ({}, "missing"),
         ({"end_date": date(2026, 2, 28)}, "expired"),
-        ({"used": 10}, "exhausted"),
+        ({"uses": 10}, "exhausted"),  # another claim drew all 10 approved visits
         ({"codes": ["90791"]}, "required"),
     ],
 )
@@ -90,10 +97,24 @@ def test_authorization_problems_hold_for_an_authorization_not_a_correction(
 ):
     with session_scope(engine) as session:
         w = world(session)
-        for name, value in authorization.items():
+        fields = dict(authorization)
+        uses = fields.pop("uses", 0)
+        for name, value in fields.items():
             setattr(w.authorization, name, value)
         session.add(w.authorization)
         attach = w.authorization.id if authorization else None
+        if uses:  # the scrub counts use from the rows, as the store does
+            other = new_claim(
+                session, w, line("90837", minutes=55, service_date=DOS - timedelta(days=7))
+            )
+            session.add(
+                AuthorizationUse(
+                    authorization_id=attach,
+                    claim_id=other.id,
+                    service_date=DOS - timedelta(days=7),
+                    units=uses,
+                )
+            )
         claim = new_claim(session, w, line("90837", minutes=55), authorization_id=attach)
     outcome = scrub(acts, claim.id)
     assert outcome.authorization_problem == problem

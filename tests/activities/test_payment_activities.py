@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 from denialdesk.contracts import claim as contracts
 from denialdesk.domain.priority import priority
 from denialdesk.domain.x12.remit import parse_835
+from denialdesk.store.claim_views import claim_detail
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Claim, ClaimEvent, ClaimPayment
 from denialdesk.store.remittances import import_remittance
@@ -104,6 +105,26 @@ def test_ma130_means_a_new_claim_not_an_appeal(engine, acts):
     assert outcome.result == "denied" and not outcome.appealable
     assert outcome.action == "new_claim" and outcome.resubmit_method == "new_claim"
     assert outcome.deadline_kind == "timely_filing"
+
+
+def test_a_medicare_untimely_filing_denial_is_a_reopening_with_proof_not_an_appeal(engine, acts):
+    claim = claim_on(
+        engine, date(2024, 3, 1), plan_type="medicare_b", correction_method="reopening"
+    )
+    paid_on = date(2025, 4, 1)
+    late = RemitClaim(
+        claim.control_number, Decimal("180"), Decimal("0"), "PCN-29", date(2024, 3, 1),
+        status="4", adjustments=[("CO", "29", Decimal("180"))],
+    )  # fmt: skip
+    (payment,) = store_835(engine, build_835([late], trace="T29", paid_on=paid_on))
+    outcome = apply(acts, claim.id, payment.id)
+    assert (outcome.category, outcome.action) == ("timely_filing", "timely_proof_or_exception")
+    assert not outcome.appealable
+    assert (outcome.resubmit_method, outcome.deadline_kind) == ("reopening", "reopening")
+    assert outcome.due_at == date(2026, 4, 1).isoformat()  # a year from the determination
+    with session_scope(engine) as session:  # the claim page says the same
+        detail = claim_detail(session, claim=session.get(Claim, claim.id))
+    assert [(d.carc, d.appealable) for d in detail.denials] == [("29", False)]
 
 
 def test_an_appeal_then_the_next_level(engine, acts):

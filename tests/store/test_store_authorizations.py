@@ -87,6 +87,42 @@ def test_counts_scheduled_future_unbilled_visits_and_used_units(engine):
         assert (again.scheduled, again.first_uncovered) == (0, None)
 
 
+def test_a_units_authorization_counts_each_scheduled_visit_as_a_session(engine):
+    # 40 approved, 32 used, three 60-minute H0004 visits (per 15 minutes): 4 units short.
+    with session_scope(engine) as session:
+        where = work_data.parties(session)
+        auth = _create(session, where, codes=["H0004"], unit_type="units", approved=40)
+        claim = work_data.claim(session, where, authorization_id=auth.id)
+        for week in range(1, 9):
+            session.add(AuthorizationUse(authorization_id=auth.id, claim_id=claim.id,
+                                         service_date=TODAY - week * 7 * DAY, units=4))  # fmt: skip
+        visits = [TODAY + 7 * DAY, TODAY + 14 * DAY, TODAY + 21 * DAY]
+        found = store_auth.set_scheduled(session, authorization=auth, dates=visits, today=TODAY)
+        assert (found.used, found.scheduled, found.remaining) == (32, 12, -4)
+        assert found.first_uncovered == TODAY + 21 * DAY  # 8 units pay for two sessions
+        assert (auth.scheduled, auth.remaining) == (12, -4)
+
+
+def test_counts_for_a_claim_leave_out_its_own_use_and_its_own_scheduled_day(engine):
+    with session_scope(engine) as session:
+        where = work_data.parties(session)
+        auth = _create(session, where, approved=3)
+        mine = work_data.claim(session, where, authorization_id=auth.id)
+        other = work_data.claim(session, where, authorization_id=auth.id)
+        for claim, day in ((mine, TODAY - 7 * DAY), (other, TODAY - 14 * DAY)):
+            session.add(AuthorizationUse(authorization_id=auth.id, claim_id=claim.id,
+                                         service_date=day))  # fmt: skip
+        store_auth.set_scheduled(
+            session, authorization=auth, dates=[TODAY, TODAY + 7 * DAY], today=TODAY
+        )
+        everyone = store_auth.counts(session, authorization=auth, today=TODAY)
+        assert (everyone.used, everyone.scheduled, everyone.remaining) == (2, 2, -1)
+        for_mine = store_auth.counts_for_claim(
+            session, authorization=auth, claim_id=mine.id, service_dates=[TODAY], today=TODAY
+        )
+        assert (for_mine.used, for_mine.scheduled, for_mine.remaining) == (1, 1, 1)
+
+
 def test_extend_moves_forward_only_and_reactivates(engine):
     with session_scope(engine) as session:
         auth = _create(session, work_data.parties(session))

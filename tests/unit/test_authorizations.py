@@ -50,3 +50,21 @@ def test_the_renewal_is_due_the_day_before_the_first_uncovered_visit():
     assert auth.renewal_due(end_date=END, uncovered=date(2026, 7, 9)) == END
     assert auth.renewal_due(end_date=END, uncovered=None) == END
     assert auth.remaining(10, 3, 4) == 3
+
+
+def test_a_units_authorization_weighs_each_visit_by_its_codes_session():
+    # H0004 is billed per 15 minutes: a 60-minute session is 4 units, not 1.
+    assert auth.units_per_visit("units", ["H0004"]) == 4
+    assert auth.units_per_visit("units", ["90837"]) == 1  # one unit a session
+    assert auth.units_per_visit("units", ["90837", "H0004"]) == 4  # the larger draw
+    assert auth.units_per_visit("units", []) == 1
+    assert auth.units_per_visit("visits", ["H0004"]) == 1
+    assert auth.units_per_visit("days", ["H0015"]) == 1
+
+
+def test_the_first_uncovered_visit_counts_units_per_visit():
+    # 40 approved, 32 used: 8 units cover two 60-minute H0004 visits, not the third.
+    visits = [date(2026, 5, 6), date(2026, 5, 13), date(2026, 5, 20)]
+    found = auth.first_uncovered(visits, today=TODAY, capacity=8, end_date=END, per_visit=4)
+    assert found == date(2026, 5, 20)
+    assert auth.first_uncovered(visits, today=TODAY, capacity=12, end_date=END, per_visit=4) is None

@@ -24,9 +24,12 @@ from denialdesk.domain.codes.places import PLACES_OF_SERVICE, TELEHEALTH_PLACES
 from denialdesk.domain.codes.plans import CORRECTION_METHODS, DEFAULT_CORRECTION_METHOD
 from denialdesk.domain.codes.procedures import (
     ADD_ON_PRIMARIES,
+    SUBSTANCE_USE_CODES,
+    Program,
     crisis_add_on_units,
     is_procedure_format,
     procedure,
+    program_of,
     psychotherapy_code_for,
 )
 
@@ -175,3 +178,21 @@ def test_plan_types_filing_indicators_and_defaults():
     assert DEFAULT_FILING_INDICATOR["medicare_b"] == "MB"
     assert DEFAULT_CORRECTION_METHOD["medicare_b"] == "reopening"
     assert set(DEFAULT_CORRECTION_METHOD.values()) <= set(CORRECTION_METHODS)
+
+
+def test_substance_use_by_code_alone_includes_methadone_not_h0004():
+    assert SUBSTANCE_USE_CODES == {"H0001", "H0005", "H0015", "H0020", "H2036"}
+    assert program_of("h0020", ()) is Program.SUBSTANCE_USE
+    assert program_of("H0004", ()) is None
+    assert program_of("H0004", ("hf",)) is Program.SUBSTANCE_USE
+    assert program_of("H0004", (), {"H0004": "mental_health"}) is Program.MENTAL_HEALTH
+    assert program_of("H0004", (), {"H0004": "other"}) is None
+
+
+def test_cpt_2025_telemedicine_em_codes_are_known_and_carry_the_add_ons():
+    telemedicine = {f"980{n:02d}" for n in range(16)}
+    for code in telemedicine:
+        assert procedure(code).prescriber_only, code
+        assert describe_procedure(code) != f"Procedure {code}"
+    for add_on in ("90833", "90836", "90838"):
+        assert telemedicine <= ADD_ON_PRIMARIES[add_on]

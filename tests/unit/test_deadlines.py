@@ -183,6 +183,18 @@ def test_a_timely_filing_denial_is_won_only_on_appeal():
     assert found.kind == "appeal" and found.on == REMIT + timedelta(days=180)
 
 
+def test_medicare_untimely_filing_is_proved_by_reopening_not_appealed():
+    found = _next(
+        "medicare_b",
+        result="denied",
+        category="timely_filing",
+        action="timely_proof_or_exception",
+        appealable=False,
+        remit_date=REMIT,
+    )
+    assert found == HardDeadline("reopening", reopening_deadline(REMIT))
+
+
 def test_patient_or_other_payer_actions_carry_no_deadline_of_this_payer():
     for action in ("bill_patient", "bill_other_payer"):
         assert _next(result="denied", action=action, remit_date=REMIT) is None

@@ -305,3 +305,18 @@ def test_predetermination_and_pending_review_are_not_results() -> None:
     assert (pending.result, pending.category, pending.amount_at_stake) == (
         Result.PENDING, None, D(0),
     )  # fmt: skip
+
+
+def test_medicare_untimely_filing_has_no_redetermination_right() -> None:
+    # A claim Medicare denies as filed late was never an initial determination: there is
+    # nothing to appeal. Proof of timely filing (a reopening) or an exception request is the way.
+    late = claim(line(adj("29", "150")))
+    medicare = analyse_claim(late, plan_type="medicare_b")
+    assert (medicare.result, medicare.category) == (Result.DENIED, "timely_filing")
+    assert (medicare.action, medicare.appealable) == ("timely_proof_or_exception", False)
+    (denial,) = medicare.denials
+    assert (denial.action, denial.appealable) == ("timely_proof_or_exception", False)
+    # Other plans take an appeal with the proof.
+    for plan_type in ("commercial", "medicare_advantage", "medicaid_mco", None):
+        other = analyse_claim(late, plan_type=plan_type)
+        assert (other.action, other.appealable) == ("appeal_with_proof", True)

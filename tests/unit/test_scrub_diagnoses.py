@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_scrub_builders import claim_input, codes, line, run
+from test_scrub_builders import claim_input, codes, line, payer, run
 
 
 @pytest.mark.parametrize("dx", ["F32.9", "F329", "f41.1", "F43.10"])
@@ -67,13 +67,13 @@ def test_more_than_four_pointers_block():
     assert codes(run(ci)) == ["too_many_pointers"]
 
 
-@pytest.mark.parametrize("code", ["H0001", "H0005", "H0015", "H2036"])
+@pytest.mark.parametrize("code", ["H0001", "H0005", "H0015", "H2036", "H0020"])
 def test_substance_use_line_pointing_first_at_f10_f19_passes(code):
     ci = claim_input(line(code, minutes=None, dx_pointers=(2, 1)), diagnoses=("F33.1", "F11.20"))
     assert run(ci) == []
 
 
-@pytest.mark.parametrize("code", ["H0001", "H0005", "H0015", "H2036"])
+@pytest.mark.parametrize("code", ["H0001", "H0005", "H0015", "H2036", "H0020"])
 def test_substance_use_line_pointing_first_at_depression_blocks(code):
     ci = claim_input(line(code, minutes=None, dx_pointers=(1, 2)), diagnoses=("F33.1", "F11.20"))
     [finding] = run(ci)
@@ -106,3 +106,46 @@ def test_lines_outside_both_groups_may_point_anywhere():
     # A screening instrument is not psychotherapy: a medical first diagnosis is fine.
     ci = claim_input(line("96127", minutes=None), diagnoses=("R45.851",))
     assert run(ci) == []
+
+
+# H0004 is behavioral health counseling: many Medicaid programs bill it for mental health.
+_DUAL = ("F33.1", "F11.20")
+
+
+def _h0004(*, first: int, modifiers: tuple[str, ...] = (), rules: dict | None = None):
+    pointers = (first, 3 - first)
+    counseling = line("H0004", minutes=60, units=4, dx_pointers=pointers, modifiers=modifiers)
+    return claim_input(counseling, diagnoses=_DUAL, payer=payer(rules))
+
+
+def test_h0004_alone_may_treat_a_mental_disorder_or_substance_use():
+    assert run(_h0004(first=1)) == []  # depression first: mental health counseling
+    assert run(_h0004(first=2)) == []  # opioid use first: substance use counseling
+
+
+def test_h0004_with_hf_is_substance_use_treatment():
+    assert run(_h0004(first=2, modifiers=("HF",))) == []
+    [finding] = run(_h0004(first=1, modifiers=("HF",)))
+    assert finding.code == "dual_diagnosis_order" and "F11.20 (diagnosis 2)" in finding.message
+
+
+def test_h0004_with_he_is_mental_health_treatment():
+    assert run(_h0004(first=1, modifiers=("HE",))) == []
+    [finding] = run(_h0004(first=2, modifiers=("HE",)))
+    assert finding.code == "dual_diagnosis_order" and "mental health program" in finding.message
+    assert "F33.1 (diagnosis 1)" in finding.message
+
+
+def test_the_payers_program_for_a_code_decides_when_the_line_has_no_program_modifier():
+    substance = {"programs": {"H0004": "substance_use"}}
+    assert run(_h0004(first=2, rules=substance)) == []
+    assert codes(run(_h0004(first=1, rules=substance))) == ["dual_diagnosis_order"]
+    mental = {"programs": {"H0004": "mental_health"}}
+    assert codes(run(_h0004(first=2, rules=mental))) == ["dual_diagnosis_order"]
+    # The line's own modifier wins over the payer's default for the code.
+    assert run(_h0004(first=1, modifiers=("HE",), rules=substance)) == []
+
+
+def test_hf_and_he_on_one_line_contradict_each_other():
+    [finding] = run(_h0004(first=2, modifiers=("HF", "HE")))
+    assert (finding.code, finding.line) == ("program_modifiers_conflict", 1)

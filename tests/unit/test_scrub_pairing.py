@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
-from test_scrub_builders import DOS, claim_input, codes, line, psychiatrist, run
+from test_scrub_builders import DOS, claim_input, codes, line, psychiatrist, run, therapist
 
 
 def _psychiatry(*lines):
@@ -110,7 +112,9 @@ def test_modifier_order_does_not_hide_a_duplicate():
 def test_same_code_with_other_modifiers_or_dates_is_not_a_duplicate():
     other_day = line("90834", service_date=DOS + timedelta(days=1))
     assert run(claim_input(line("90834"), other_day)) == []
-    assert run(claim_input(line("90834"), line("90834", modifiers=("59",)))) == []
+    screening = line("96127", minutes=None, charge=Decimal("10.00"))
+    twice = dataclasses.replace(screening, modifiers=("59",))
+    assert run(claim_input(screening, twice)) == []
 
 
 def test_pairing_and_bundling_are_per_rendering_provider():
@@ -127,3 +131,54 @@ def test_pairing_and_bundling_are_per_rendering_provider():
 def test_the_same_code_by_two_providers_is_not_a_duplicate():
     ci = claim_input(line("90834"), line("90834", rendering=psychiatrist()))
     assert run(ci) == []
+
+
+# One a day: payers deny the second (CO-97 bundled, CO-236 not with that code that day, B15).
+@pytest.mark.parametrize("modifiers", [(), ("59",), ("XU",)])
+def test_one_psychotherapy_code_per_provider_per_day(modifiers):
+    ci = claim_input(line("90832", minutes=20), line("90837", minutes=55, modifiers=modifiers))
+    [finding] = run(ci)
+    assert (finding.code, finding.line, finding.blocking) == ("psychotherapy_once_per_day", 2, True)
+    assert "90832" in finding.message and "total time" in finding.message
+
+
+def test_psychotherapy_by_two_providers_or_on_two_days_is_not_limited():
+    other_provider = line("90837", minutes=55, rendering=therapist(npi=psychiatrist().npi))
+    assert run(claim_input(line("90832", minutes=20), other_provider)) == []
+    next_day = line("90837", minutes=55, service_date=DOS + timedelta(days=1))
+    assert run(claim_input(line("90832", minutes=20), next_day)) == []
+
+
+def test_one_psychotherapy_add_on_per_em():
+    ci = _psychiatry(
+        line("99214", minutes=None), line("90833", minutes=20), line("90836", minutes=40)
+    )
+    [finding] = run(ci)
+    assert (finding.code, finding.line) == ("add_on_once_per_em", 3)
+
+
+def test_two_em_visits_by_one_provider_the_same_day():
+    ci = _psychiatry(line("99213", minutes=None), line("99214", minutes=None))
+    [finding] = run(ci)
+    assert (finding.code, finding.line) == ("em_once_per_day", 2)
+    assert "99213" in finding.message
+
+
+def test_family_psychotherapy_with_and_without_the_patient_the_same_day():
+    ci = claim_input(line("90846", minutes=50), line("90847", minutes=50, modifiers=("59",)))
+    [finding] = run(ci)
+    assert (finding.code, finding.line) == ("family_once_per_day", 2)
+
+
+@pytest.mark.parametrize("x", ["XU", "XE"])
+def test_modifier_59_with_an_x_modifier_is_flagged(x):
+    ci = claim_input(line("96127", minutes=None, charge=Decimal("10.00"), modifiers=("59", x)))
+    [finding] = run(ci)
+    assert (finding.code, finding.line, finding.blocking) == ("modifier_59_with_x", 1, True)
+    assert f"use {x}" in finding.message
+
+
+def test_modifier_59_or_xu_alone_passes():
+    for modifier in ("59", "XU"):
+        screening = line("96127", minutes=None, charge=Decimal("10.00"), modifiers=(modifier,))
+        assert run(claim_input(screening)) == []

@@ -68,6 +68,44 @@ def test_gt_is_obsolete():
     assert "modifier_obsolete" in found and "telehealth_modifier_missing" in found
 
 
+def test_a_payer_that_still_wants_gt_gets_gt():
+    # The payer's own telehealth modifier wins over the national retirement of GT.
+    rules = {"telehealth": {"places_of_service": ["02", "10"], "modifier": "GT"}}
+    gt = claim_input(line(place_of_service="02", modifiers=("GT",)), payer=payer(rules))
+    assert run(gt) == []
+    ninety_five = claim_input(line(place_of_service="02", modifiers=("95",)), payer=payer(rules))
+    assert codes(run(ninety_five)) == ["telehealth_modifier_missing"]
+
+
+_IN_PERSON_95 = {"telehealth": {"in_person_place": True, "modifier": "95"}}
+
+
+@pytest.mark.parametrize("modifiers", [("95",), ("93",), ()])
+def test_a_payer_wanting_the_in_person_place_takes_office_with_95(modifiers):
+    ci = claim_input(line(place_of_service="11", modifiers=modifiers), payer=payer(_IN_PERSON_95))
+    assert run(ci) == []
+
+
+@pytest.mark.parametrize("place", ["02", "10"])
+def test_a_payer_wanting_the_in_person_place_refuses_the_telehealth_places(place):
+    ci = claim_input(line(place_of_service=place, modifiers=("95",)), payer=payer(_IN_PERSON_95))
+    [finding] = run(ci)
+    assert finding.code == "telehealth_place_mismatch" and finding.blocking
+    assert "in person" in finding.message and "95" in finding.message
+
+
+def test_a_payer_wanting_the_in_person_place_still_wants_its_modifier():
+    ci = claim_input(line(place_of_service="11", modifiers=("GQ",)), payer=payer(_IN_PERSON_95))
+    [finding] = run(ci)
+    assert finding.code == "telehealth_modifier_missing" and "95" in finding.message
+
+
+def test_the_in_person_place_option_is_read_from_the_payer_rules():
+    rule = payer(_IN_PERSON_95).rules.telehealth
+    assert rule.in_person_place and rule.modifier == "95"
+    assert not payer().rules.telehealth.in_person_place
+
+
 @pytest.mark.parametrize("credential", ["MD", "DO", "NP", "PA", "M.D."])
 def test_prescribers_may_bill_90792_and_em(credential):
     provider = psychiatrist(credential=credential)
@@ -124,9 +162,10 @@ def test_line_basics_block_bad_codes_places_charges_and_modifiers():
     ci = claim_input(
         line("9083", minutes=None),
         line("90834", place_of_service="98"),
-        line("90837", minutes=60, charge=Decimal("0")),
-        line("90832", minutes=20, modifiers=("959",)),
-        line("90791", minutes=None, modifiers=("HO", "HE", "XE", "59", "25")),
+        # One psychotherapy code a day: the sessions are on days of their own.
+        line("90837", minutes=60, charge=Decimal("0"), service_date=DOS - timedelta(days=1)),
+        line("90832", minutes=20, modifiers=("959",), service_date=DOS - timedelta(days=2)),
+        line("90791", minutes=None, modifiers=("HO", "HE", "XE", "GA", "25")),
     )
     assert codes(run(ci)) == [
         "procedure_code_invalid",
@@ -170,3 +209,51 @@ def test_psychotherapy_add_ons_go_with_the_prescribers_visit():
         ("credential_not_allowed", 1),
         ("credential_not_allowed", 2),
     ]
+
+
+# CPT 2025 telemedicine E/M visits (98000–98015) ---------------------------------------------
+@pytest.mark.parametrize("em", ["98000", "98005", "98007", "98012", "98015"])
+def test_telemedicine_em_carries_the_psychotherapy_add_on(em):
+    ci = claim_input(
+        line(em, minutes=None, place_of_service="10"),
+        line("90833", minutes=25, place_of_service="10", modifiers=("95",)),
+        provider=psychiatrist(),
+        payer=payer(_TELE_95),
+    )
+    # The code says audio-video or audio-only itself: no 95 on the visit line.
+    assert run(ci) == []
+
+
+def test_telemedicine_em_is_an_em_visit():
+    ci = claim_input(
+        line("98006", minutes=None, place_of_service="10"),
+        line("90834", minutes=45, place_of_service="10", modifiers=("95",)),
+        provider=psychiatrist(),
+    )
+    assert codes(run(ci)) == ["same_day_conflict"]  # bill the session as 90836 instead
+    assert codes(run(claim_input(line("98006", minutes=None, place_of_service="10")))) == [
+        "credential_not_allowed"  # a therapist bills no E/M
+    ]
+
+
+# Clinician-level modifiers against the rendering provider's credential ----------------------
+@pytest.mark.parametrize(
+    ("credential", "modifier"),
+    [("LCSW", "AJ"), ("LICSW", "AJ"), ("LCSW", "HO"), ("LPC", "HO"), ("PhD", "AH"),
+     ("Psy.D.", "AH"), ("PsyD", "HP"), ("MD", "HP"), ("CPRS", "HN"), ("LISW", "AJ")],
+)  # fmt: skip
+def test_a_level_modifier_matching_the_credential_passes(credential, modifier):
+    provider = therapist(credential=credential)
+    assert run(claim_input(line(modifiers=(modifier,)), provider=provider)) == []
+
+
+@pytest.mark.parametrize(
+    ("credential", "modifier"),
+    [("LPC", "AJ"), ("LCSW", "AH"), ("PhD", "AJ"), ("PhD", "HO"), ("LCSW", "HN"),
+     ("LMFT", "HP"), ("MD", "HO")],
+)  # fmt: skip
+def test_a_level_modifier_against_the_credential_blocks(credential, modifier):
+    provider = therapist(credential=credential)
+    [finding] = run(claim_input(line(modifiers=(modifier,)), provider=provider))
+    assert (finding.code, finding.line, finding.blocking) == ("level_modifier_mismatch", 1, True)
+    assert modifier in finding.message and credential in finding.message
