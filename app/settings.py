@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     login_window_seconds: int = 900
 
     payer_simulator: bool | None = None
+    # How long the simulated payers take to answer a file, at most (seconds; a sixth of it at
+    # least): a payer answers days later, the demo within a minute.
+    payer_simulator_delay: float = Field(default=30.0, ge=0, le=3600)
     # `denialdesk dev`: seconds after start until the demo authorization needs renewal.
     demo_clock_seconds: float = Field(default=90.0, ge=0, le=3600)
     clearinghouse_outbox: Path | None = None
@@ -67,6 +70,11 @@ class Settings(BaseSettings):
     @property
     def dev(self) -> bool:
         return self.mode == "dev"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where each 837P (and appeal packet) is left for the clearinghouse."""
+        return self.clearinghouse_outbox or self.var_dir / "outbox"
 
     @property
     def inbox_dir(self) -> Path:

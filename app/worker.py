@@ -16,6 +16,8 @@ from temporalio.worker import Worker
 from denialdesk.activities.authorizations import AuthorizationActivities
 from denialdesk.activities.claims import ClaimActivities, EnvelopeSettings
 from denialdesk.app.inbox import run_inbox
+from denialdesk.app.payer_book import load_or_build_book, merge_authorizations
+from denialdesk.app.payer_sim import PayerSimulator
 from denialdesk.app.relay import run_relay
 from denialdesk.app.settings import Settings
 from denialdesk.app.temporal import connect
@@ -54,9 +56,21 @@ async def run_worker(
 
 
 def claim_activities(settings: Settings, engine) -> list[Callable]:
-    outbox = settings.clearinghouse_outbox or settings.var_dir / "outbox"
+    outbox = settings.outbox_dir
     envelope = EnvelopeSettings(production=not settings.dev)
     return ClaimActivities(engine, outbox, envelope).activities()
+
+
+def payer_simulator(settings: Settings, engine) -> PayerSimulator:
+    state = settings.var_dir / "payer_sim"
+    return PayerSimulator(
+        settings.outbox_dir,
+        settings.inbox_dir,
+        state,
+        load_or_build_book(engine, state),
+        delay=(settings.payer_simulator_delay / 6, settings.payer_simulator_delay),
+        refresh=lambda book: merge_authorizations(book, engine),
+    )
 
 
 def authorization_activities(engine) -> list[Callable]:
@@ -106,6 +120,10 @@ async def _run(
                 asyncio.create_task(run_relay(settings, relay_engine, client, stop)),
                 asyncio.create_task(run_inbox(settings, relay_engine, stop)),
             ]
+            if settings.simulator_on:
+                # The demo's payers answer the outbox into the inbox (app/payer_sim.py);
+                # DENIALDESK_PAYER_SIMULATOR=off leaves both folders to a real clearinghouse.
+                loops.append(asyncio.create_task(payer_simulator(settings, relay_engine).run(stop)))
             try:
                 await asyncio.Event().wait()
             finally:

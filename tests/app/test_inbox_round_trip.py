@@ -92,6 +92,7 @@ def test_an_835_dropped_in_the_inbox_pays_the_claim_the_worker_submitted(engine,
         temporal_task_queue=TASK_QUEUE,
         clearinghouse_outbox=outbox,
         clearinghouse_inbox=inbox,
+        payer_simulator=False,  # the test is the payer here
         _env_file=None,
     )
     paid = RemitClaim(control, Decimal("150"), Decimal("150"), "PCN-INBOX", DOS)
@@ -160,3 +161,49 @@ def test_an_835_dropped_in_the_inbox_pays_the_claim_the_worker_submitted(engine,
     assert (stored.status, stored.total_paid, stored.payer_claim_number) == (
         "paid", Decimal("150.00"), "PCN-INBOX",
     )  # fmt: skip
+
+
+def test_with_the_payer_simulator_on_the_claim_comes_back_answered(engine, tmp_path):
+    """DENIALDESK_PAYER_SIMULATOR on (the dev default): the worker's simulated payers take the
+    837P from the outbox and answer it into the inbox, whose watcher imports it."""
+    with session_scope(engine) as session:
+        w = world(session)
+        claim = new_claim(session, w)
+        slug, claim_id = w.practice.slug, claim.id
+    outbox, inbox = tmp_path / "outbox", tmp_path / "inbox"
+    settings = Settings(
+        mode="dev",
+        var_dir=tmp_path / "var",
+        database_url=engine.url.render_as_string(hide_password=False),
+        temporal_task_queue=TASK_QUEUE + "-sim",
+        clearinghouse_outbox=outbox,
+        clearinghouse_inbox=inbox,
+        payer_simulator_delay=0,
+        _env_file=None,
+    )
+    assert settings.simulator_on
+
+    async def scenario():
+        env = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=_test_server()
+        )
+        worker = asyncio.create_task(run_worker(settings, client=env.client))
+        try:
+            await claims.start_claim(env.client, slug, claim_id, settings.temporal_task_queue)
+            answered = ("paid", "partially_paid", "denied", "patient_responsibility")
+            await until(engine, lambda s: s.get(Claim, claim_id).status in answered)
+            await until(engine, lambda _: any((inbox / "processed").glob("*.835")))
+        finally:
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+            await env.shutdown()
+
+    asyncio.run(scenario())
+    # The clearinghouse took the 837P away; its answer was imported and filed.
+    assert [p.name for p in outbox.iterdir() if p.is_file()] == []
+    assert len(list((outbox / "sent").iterdir())) == 1
+    assert list((inbox / "rejected").iterdir()) == []
+    with Session(engine) as session:
+        stored = session.get(Claim, claim_id)
+    assert stored.payer_claim_number  # the simulated payer's own claim number
