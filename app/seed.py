@@ -1,8 +1,10 @@
 """Demo data for `denialdesk dev` and `denialdesk seed-demo`.
 
-Deterministic (one random.Random per practice with a fixed seed, dates counted from DEMO_DATE)
-and idempotent by natural keys: a practice whose slug exists is left alone, as is a user whose
-username exists, so running it again changes nothing.
+Business dates (authorization ends, coverage starts, birth dates) count from the day it is
+seeded, `today`, so a demo loaded next month is as fresh as one loaded now. Deterministic (one
+random.Random per practice with a fixed seed: the same `today` gives the same rows on every
+machine) and idempotent by natural keys: a practice whose slug exists is left alone, as is a
+user whose username exists, so running it again changes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from sqlmodel import Session, select
 
 from denialdesk.app.demo_data import (
     DEFAULT_QUEUE,
-    DEMO_DATE,
     FEMALE_NAMES,
     LAST_NAMES,
     MALE_NAMES,
@@ -50,7 +51,7 @@ COMMERCIAL = ("evergreen", "crestline", "northstar")
 MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
 
 
-def seed_demo(engine: Engine, *, today: date = DEMO_DATE) -> list[DemoLogin]:
+def seed_demo(engine: Engine, *, today: date) -> list[DemoLogin]:
     """Load the demo practices and users (one transaction); return the demo logins."""
     with session_scope(engine) as session:
         for spec in PRACTICES:
