@@ -16,6 +16,7 @@ from denialdesk.store.db import make_engine
 from denialdesk.store.migrate import upgrade
 from denialdesk.store.models import (
     Authorization,
+    Claim,
     Coverage,
     Patient,
     Payer,
@@ -25,15 +26,15 @@ from denialdesk.store.models import (
     QueueMember,
     User,
 )
+from denialdesk.store.types import utcnow
 from denialdesk.store.users import authenticate, load_principal
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """One seeded database for the module: the tests only read it (seeding hashes passwords)."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('seed') / 'demo.sqlite'}")
-    upgrade(engine)
-    seed_demo(engine, today=DEMO_TODAY)
+def seeded(demo_copy, tmp_path_factory):
+    """The demo reference data (without the history, see test_demo_history.py) for the module:
+    the tests only read it."""
+    engine = demo_copy(tmp_path_factory.mktemp("seed"))
     yield engine
     engine.dispose()
 
@@ -54,14 +55,14 @@ def rows(engine, model):
 def test_second_run_changes_nothing(seeded):
     before = row_counts(seeded)
     assert before["patient"] == 50 and before["user"] == len(USERS)
-    assert seed_demo(seeded, today=DEMO_TODAY) == list(USERS)
+    assert seed_demo(seeded, today=DEMO_TODAY, history=False) == list(USERS)
     assert row_counts(seeded) == before
 
 
 def test_same_data_on_every_machine(seeded, tmp_path):
     other = make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
     upgrade(other)
-    seed_demo(other, today=DEMO_TODAY)
+    seed_demo(other, today=DEMO_TODAY, history=False)
 
     def people(engine):
         return [(p.first_name, p.last_name, p.birth_date, p.zip) for p in rows(engine, Patient)]
@@ -210,16 +211,31 @@ def test_seed_demo_command_refuses_outside_dev_mode(monkeypatch, tmp_path, capsy
     assert not (tmp_path / "denialdesk.sqlite").exists()
 
 
-def test_seed_demo_command_prints_the_logins(monkeypatch, tmp_path, capsys):
+def test_seed_demo_command_prints_the_logins_and_writes_history_up_to_today(
+    monkeypatch, tmp_path, capsys
+):
+    """The command seeds on the real day: the history's claims end well before it and the
+    demo authorization about to expire does so from today, not from a fixed date."""
     monkeypatch.setenv("DENIALDESK_MODE", "dev")
     monkeypatch.setenv("DENIALDESK_VAR_DIR", str(tmp_path))
     assert main(["seed-demo"]) == 0
     out = capsys.readouterr().out
     for login in USERS:
         assert login.username in out and login.password in out
+    today = utcnow().date()
+    engine = make_engine(f"sqlite:///{tmp_path / 'denialdesk.sqlite'}")
+    with Session(engine) as session:
+        claims = session.exec(select(Claim)).all()
+        auths = session.exec(select(Authorization).where(Authorization.status == "active"))
+        assert any(today < a.end_date <= today + timedelta(days=14) for a in auths)
+    engine.dispose()
+    assert len(claims) >= 2000
+    last = max(c.first_service_date for c in claims)
+    assert today - timedelta(days=125) <= last <= today - timedelta(days=110)
+    assert all(c.closed_at.date() < today - timedelta(days=60) for c in claims)
 
 
-def test_a_plain_session_for_each_demo_practice_scrubs_clean(tmp_path):
+def test_a_plain_session_for_each_demo_practice_scrubs_clean(demo_copy, tmp_path):
     """Demo claims must reach the payer: a 45-minute 90834 for a patient of each practice, billed
     by a prescriber, finds nothing blocking in the practice's or payers' own data."""
     from denialdesk.domain.scrubber import blocking, scrub
@@ -227,9 +243,7 @@ def test_a_plain_session_for_each_demo_practice_scrubs_clean(tmp_path):
     from denialdesk.store.claims import LineInput, create_claim
     from denialdesk.store.db import session_scope
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'demo.sqlite'}")
-    upgrade(engine)
-    seed_demo(engine, today=DEMO_TODAY)
+    engine = demo_copy(tmp_path)
     with session_scope(engine) as session:
         for practice in session.exec(select(Practice)):
             patient = session.exec(
