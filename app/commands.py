@@ -10,6 +10,7 @@ from denialdesk.app.cli import CLIError
 from denialdesk.app.settings import Settings, SettingsError
 from denialdesk.store.db import make_engine, session_scope
 from denialdesk.store.migrate import upgrade
+from denialdesk.store.types import utcnow
 from denialdesk.store.users import create_user as store_create_user
 from denialdesk.store.users import get_user
 from denialdesk.store.users import set_password as store_set_password
@@ -104,7 +105,8 @@ def seed_demo(settings: Settings) -> int:
         raise SettingsError("seed-demo creates users with known passwords; set DENIALDESK_MODE=dev")
     engine = make_engine(settings.db_url)
     upgrade(engine)
-    logins = load_demo_data(engine)
+    # The business day, as everywhere else (services, workflows): the UTC date.
+    logins = load_demo_data(engine, today=utcnow().date())
     print("demo data is loaded (running this again changes nothing); demo logins:")
     print("  username     password               role         practices")
     for line in format_logins(logins):

@@ -7,12 +7,9 @@ work on. app/seed.py turns these tables into rows.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import NamedTuple
 
-# Business dates of the demo (authorization ends, coverage starts) are counted from this day,
-# so the data is the same on every machine and on every run.
-DEMO_DATE = date(2026, 11, 2)
+# The random generators' seed: with the same seeding day, the data is the same on every machine.
 SEED = "denialdesk-demo-1"
 
 

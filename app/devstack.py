@@ -38,6 +38,7 @@ from denialdesk.app.worker import run_worker, stop_signals
 from denialdesk.store.db import make_engine
 from denialdesk.store.migrate import upgrade
 from denialdesk.store.models import Authorization, Practice
+from denialdesk.store.types import utcnow
 from denialdesk.workflows.auth_client import start_authorization
 
 # The first start of the dev server creates its SQLite schema; later starts take a second or two.
@@ -64,7 +65,7 @@ def run_dev(settings: Settings) -> int:
     upgrade(engine)
     with Session(engine) as session:
         empty = session.exec(select(Practice.id).limit(1)).first() is None
-    logins = seed_demo(engine) if empty else demo_logins(engine)
+    logins = seed_demo(engine, today=utcnow().date()) if empty else demo_logins(engine)
     try:
         return asyncio.run(_serve(settings, engine, banner(settings, logins, seeded=empty)))
     finally:

@@ -1,8 +1,11 @@
 """Demo data for `denialdesk dev` and `denialdesk seed-demo`.
 
-Deterministic (one random.Random per practice with a fixed seed, dates counted from DEMO_DATE)
-and idempotent by natural keys: a practice whose slug exists is left alone, as is a user whose
-username exists, so running it again changes nothing.
+Business dates (authorization ends, coverage starts, birth dates) count from the day it is
+seeded, `today`, so a demo loaded next month is as fresh as one loaded now. Deterministic (one
+random.Random per practice with a fixed seed: the same `today` gives the same rows on every
+machine) and idempotent by natural keys: a practice whose slug exists is left alone, as is a
+user whose username exists, and a practice that has its history gets none again, so running it
+again changes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from sqlmodel import Session, select
 
 from denialdesk.app.demo_data import (
     DEFAULT_QUEUE,
-    DEMO_DATE,
     FEMALE_NAMES,
     LAST_NAMES,
     MALE_NAMES,
@@ -31,6 +33,7 @@ from denialdesk.app.demo_data import (
     DemoLogin,
     payers_for,
 )
+from denialdesk.app.demo_history import write_history
 from denialdesk.domain.npi import npi_with_check_digit
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import (
@@ -50,8 +53,10 @@ COMMERCIAL = ("evergreen", "crestline", "northstar")
 MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
 
 
-def seed_demo(engine: Engine, *, today: date = DEMO_DATE) -> list[DemoLogin]:
-    """Load the demo practices and users (one transaction); return the demo logins."""
+def seed_demo(engine: Engine, *, today: date, history: bool = True) -> list[DemoLogin]:
+    """Load the demo practices and users (one transaction), then about nine months of closed
+    claims (app/demo_history, a second transaction; `history=False` leaves them out, for
+    tests and tools that need the reference data only); return the demo logins."""
     with session_scope(engine) as session:
         for spec in PRACTICES:
             if _practice(session, spec["slug"]) is None:
@@ -66,6 +71,8 @@ def seed_demo(engine: Engine, *, today: date = DEMO_DATE) -> list[DemoLogin]:
                     practice_slugs=login.practices,
                 )
         _join_default_queues(session)
+    if history:
+        write_history(engine, today=today)
     return list(USERS)
 
 
@@ -270,8 +277,9 @@ class _PatientMaker:
             group_number=None
             if plan in ("medicare", "medicaid")
             else f"{rng.randint(10000, 999999):06d}",
-            # At least a year old, so every authorization falls inside it.
-            effective_from=date(self.today.year - rng.randint(1, 4), rng.randint(1, 12), 1),
+            # 13 months to 5 years old, counted back from today: every authorization and
+            # nearly all of the demo history's months fall inside it.
+            effective_from=_months_back(self.today, 12 * rng.randint(1, 4) + rng.randint(1, 12)),
             **fields,
         )
         if plan == "medicare":  # not before the month the patient turned 65
@@ -347,6 +355,12 @@ class _PatientMaker:
         expired.status = "expired"
         exhausted.used, exhausted.scheduled, exhausted.status = exhausted.approved, 0, "exhausted"
         self.session.add_all(auths[:4])
+
+
+def _months_back(today: date, months: int) -> date:
+    """The first day of the month `months` before today's."""
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def patient_age(patient: Patient, today: date) -> int:

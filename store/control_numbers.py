@@ -24,16 +24,24 @@ class ControlNumbersExhausted(RuntimeError):
 
 def next_control(session: Session, name: str) -> int:
     """The next value of counter `name` (1 for a new counter)."""
+    return reserve_controls(session, name, 1)
+
+
+def reserve_controls(session: Session, name: str, count: int) -> int:
+    """The first of `count` consecutive values of counter `name`, taken in one statement (a
+    bulk writer, such as the demo history, numbers many claims or interchanges at once)."""
+    if count < 1:
+        raise ValueError("reserve at least one control number")
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = ControlCounter.__table__
     statement = (
         insert(table)
-        .values(name=name, value=1)
-        .on_conflict_do_update(index_elements=[table.c.name], set_={"value": table.c.value + 1})
+        .values(name=name, value=count)
+        .on_conflict_do_update(index_elements=[table.c.name], set_={"value": table.c.value + count})
         .returning(table.c.value)
     )
-    value = session.execute(statement).scalar_one()
-    if value > MAX_CONTROL:
+    last = session.execute(statement).scalar_one()
+    if last > MAX_CONTROL:
         raise ControlNumbersExhausted(f"control counter {name!r} passed {MAX_CONTROL}")
-    return value
+    return last - count + 1

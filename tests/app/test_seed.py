@@ -4,17 +4,19 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from demo_day import DEMO_TODAY
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from denialdesk.app.cli import main
-from denialdesk.app.demo_data import DEMO_DATE, USERS
+from denialdesk.app.demo_data import USERS
 from denialdesk.app.seed import seed_demo
 from denialdesk.domain.npi import is_valid_npi
 from denialdesk.store.db import make_engine
 from denialdesk.store.migrate import upgrade
 from denialdesk.store.models import (
     Authorization,
+    Claim,
     Coverage,
     Patient,
     Payer,
@@ -24,15 +26,15 @@ from denialdesk.store.models import (
     QueueMember,
     User,
 )
+from denialdesk.store.types import utcnow
 from denialdesk.store.users import authenticate, load_principal
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """One seeded database for the module: the tests only read it (seeding hashes passwords)."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('seed') / 'demo.sqlite'}")
-    upgrade(engine)
-    seed_demo(engine)
+def seeded(demo_copy, tmp_path_factory):
+    """The demo reference data (without the history, see test_demo_history.py) for the module:
+    the tests only read it."""
+    engine = demo_copy(tmp_path_factory.mktemp("seed"))
     yield engine
     engine.dispose()
 
@@ -53,14 +55,14 @@ def rows(engine, model):
 def test_second_run_changes_nothing(seeded):
     before = row_counts(seeded)
     assert before["patient"] == 50 and before["user"] == len(USERS)
-    assert seed_demo(seeded) == list(USERS)
+    assert seed_demo(seeded, today=DEMO_TODAY, history=False) == list(USERS)
     assert row_counts(seeded) == before
 
 
 def test_same_data_on_every_machine(seeded, tmp_path):
     other = make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
     upgrade(other)
-    seed_demo(other)
+    seed_demo(other, today=DEMO_TODAY, history=False)
 
     def people(engine):
         return [(p.first_name, p.last_name, p.birth_date, p.zip) for p in rows(engine, Patient)]
@@ -136,7 +138,8 @@ def test_fifty_patients_with_secondary_coverage_and_parent_subscribers(seeded):
     active = [
         c
         for c in coverages
-        if c.effective_from <= DEMO_DATE and (c.effective_to is None or c.effective_to >= DEMO_DATE)
+        if c.effective_from <= DEMO_TODAY
+        and (c.effective_to is None or c.effective_to >= DEMO_TODAY)
     ]
     primary_of = {c.patient_id for c in active if c.order == "primary"}
     assert primary_of == {p.id for p in patients}
@@ -161,7 +164,7 @@ def test_authorizations_include_the_interesting_cases(seeded):
     assert {a.unit_type for a in auths} == {"visits", "units", "days"}
     assert {"active", "expired", "exhausted"} <= {a.status for a in auths}
     active = [a for a in auths if a.status == "active"]
-    assert any(DEMO_DATE < a.end_date <= DEMO_DATE + timedelta(days=14) for a in active)
+    assert any(DEMO_TODAY < a.end_date <= DEMO_TODAY + timedelta(days=14) for a in active)
     assert any(0 < a.remaining <= 2 for a in active)
     for auth in auths:
         payer = payers[coverages[auth.coverage_id].payer_id]
@@ -208,16 +211,31 @@ def test_seed_demo_command_refuses_outside_dev_mode(monkeypatch, tmp_path, capsy
     assert not (tmp_path / "denialdesk.sqlite").exists()
 
 
-def test_seed_demo_command_prints_the_logins(monkeypatch, tmp_path, capsys):
+def test_seed_demo_command_prints_the_logins_and_writes_history_up_to_today(
+    monkeypatch, tmp_path, capsys
+):
+    """The command seeds on the real day: the history's claims end well before it and the
+    demo authorization about to expire does so from today, not from a fixed date."""
     monkeypatch.setenv("DENIALDESK_MODE", "dev")
     monkeypatch.setenv("DENIALDESK_VAR_DIR", str(tmp_path))
     assert main(["seed-demo"]) == 0
     out = capsys.readouterr().out
     for login in USERS:
         assert login.username in out and login.password in out
+    today = utcnow().date()
+    engine = make_engine(f"sqlite:///{tmp_path / 'denialdesk.sqlite'}")
+    with Session(engine) as session:
+        claims = session.exec(select(Claim)).all()
+        auths = session.exec(select(Authorization).where(Authorization.status == "active"))
+        assert any(today < a.end_date <= today + timedelta(days=14) for a in auths)
+    engine.dispose()
+    assert len(claims) >= 2000
+    last = max(c.first_service_date for c in claims)
+    assert today - timedelta(days=125) <= last <= today - timedelta(days=110)
+    assert all(c.closed_at.date() < today - timedelta(days=60) for c in claims)
 
 
-def test_a_plain_session_for_each_demo_practice_scrubs_clean(tmp_path):
+def test_a_plain_session_for_each_demo_practice_scrubs_clean(demo_copy, tmp_path):
     """Demo claims must reach the payer: a 45-minute 90834 for a patient of each practice, billed
     by a prescriber, finds nothing blocking in the practice's or payers' own data."""
     from denialdesk.domain.scrubber import blocking, scrub
@@ -225,9 +243,7 @@ def test_a_plain_session_for_each_demo_practice_scrubs_clean(tmp_path):
     from denialdesk.store.claims import LineInput, create_claim
     from denialdesk.store.db import session_scope
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'demo.sqlite'}")
-    upgrade(engine)
-    seed_demo(engine)
+    engine = demo_copy(tmp_path)
     with session_scope(engine) as session:
         for practice in session.exec(select(Practice)):
             patient = session.exec(
@@ -244,7 +260,7 @@ def test_a_plain_session_for_each_demo_practice_scrubs_clean(tmp_path):
                 )
             ).first()
             line = LineInput(
-                service_date=DEMO_DATE - timedelta(days=7), code="90834", minutes=45,
+                service_date=DEMO_TODAY - timedelta(days=7), code="90834", minutes=45,
                 charge=Decimal("150.00"), place_of_service="11", dx_pointers=(1,),
             )  # fmt: skip
             claim = create_claim(
@@ -254,7 +270,7 @@ def test_a_plain_session_for_each_demo_practice_scrubs_clean(tmp_path):
             )  # fmt: skip
             findings = scrub(
                 claim_input(session, claim_id=claim.id, version=1),
-                today=DEMO_DATE,
+                today=DEMO_TODAY,
                 on_file=(),
             )
             codes = [f.code for f in blocking(findings) if not f.authorization]

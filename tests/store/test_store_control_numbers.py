@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlmodel import Session
 
-from denialdesk.store.control_numbers import next_control
+from denialdesk.store.control_numbers import (
+    MAX_CONTROL,
+    ControlNumbersExhausted,
+    next_control,
+    reserve_controls,
+)
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import ControlCounter
 
@@ -31,6 +37,21 @@ def test_a_rolled_back_draw_is_not_kept(engine):
         session.rollback()  # nothing left under number 2, so handing it out again is safe
     with session_scope(engine) as session:
         assert next_control(session, "ISA13") == 2
+
+
+def test_a_reserved_block_is_skipped_by_later_draws(engine):
+    with session_scope(engine) as session:
+        assert reserve_controls(session, "CLM01", 500) == 1  # a new counter: 1 … 500
+        assert next_control(session, "CLM01") == 501
+        assert reserve_controls(session, "CLM01", 3) == 502
+    with session_scope(engine) as session:
+        assert session.get(ControlCounter, "CLM01").value == 504
+        with pytest.raises(ValueError):
+            reserve_controls(session, "CLM01", 0)
+        session.get(ControlCounter, "CLM01").value = MAX_CONTROL - 2
+        session.flush()
+        with pytest.raises(ControlNumbersExhausted):
+            reserve_controls(session, "CLM01", 3)
 
 
 def test_concurrent_draws_never_repeat(engine):

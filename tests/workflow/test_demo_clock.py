@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from auth_fakes import own_time_skipping_server  # noqa: F401 (the `wf` fixture)
+from demo_day import DEMO_TODAY
 from sqlmodel import Session, select
 from temporalio.worker import Worker
 from test_auth_store import until_row
@@ -35,7 +36,7 @@ def renewal(session: Session, auth_id: int) -> Task | None:
 
 
 def test_each_start_rearms_one_authorization_whose_renewal_then_appears(wf, engine):
-    seed_demo(engine)
+    seed_demo(engine, today=DEMO_TODAY)
     with Session(engine) as session:
         row = demo_clock.rearmed_authorization(session)
         assert row is not None and row.unit_type == "visits"
