@@ -106,8 +106,10 @@ def seed_demo(settings: Settings) -> int:
     engine = make_engine(settings.db_url)
     upgrade(engine)
     # The business day, as everywhere else (services, workflows): the UTC date.
-    logins = load_demo_data(engine, today=utcnow().date())
-    print("demo data is loaded (running this again changes nothing); demo logins:")
+    logins = load_demo_data(engine, today=utcnow().date(), live=settings.demo_live_claims)
+    print("demo data is loaded (running this again changes nothing); the recent claims")
+    print("run as workflows once a worker (denialdesk dev or denialdesk worker) is up")
+    print("demo logins:")
     print("  username     password               role         practices")
     for line in format_logins(logins):
         print("  " + line)

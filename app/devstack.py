@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
@@ -31,6 +32,7 @@ from denialdesk.app import demo_clock, var_dir
 from denialdesk.app.asgi import create_app
 from denialdesk.app.cli import CLIError
 from denialdesk.app.demo_data import DemoLogin
+from denialdesk.app.relay import start_unstarted
 from denialdesk.app.seed import demo_logins, format_logins, seed_demo
 from denialdesk.app.settings import Settings
 from denialdesk.app.temporal import TemporalUnreachable, connect
@@ -46,6 +48,8 @@ STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 POLL_FIRST, POLL_MAX = 0.05, 0.5
 PR_SET_PDEATHSIG = 1
+NO_GRACE = timedelta(0)
+DRAFTS_PER_PASS, DRAFTS_PAUSE_SECONDS = 15, 3.0
 
 
 def run_dev(settings: Settings) -> int:
@@ -65,7 +69,11 @@ def run_dev(settings: Settings) -> int:
     upgrade(engine)
     with Session(engine) as session:
         empty = session.exec(select(Practice.id).limit(1)).first() is None
-    logins = seed_demo(engine, today=utcnow().date()) if empty else demo_logins(engine)
+    logins = (
+        seed_demo(engine, today=utcnow().date(), live=settings.demo_live_claims)
+        if empty
+        else demo_logins(engine)
+    )
     try:
         return asyncio.run(_serve(settings, engine, banner(settings, logins, seeded=empty)))
     finally:
@@ -173,6 +181,28 @@ class _Stack:
         self.tasks["worker"] = asyncio.create_task(run_worker(s, client=client))
         await start_authorization_workflows(self.engine, client, s.temporal_task_queue)
         self.background.append(asyncio.create_task(self._demo_clock(client)))
+        self.background.append(asyncio.create_task(self._start_drafts(client)))
+
+    async def _start_drafts(self, client: Client) -> None:
+        """The demo's recent claims wait as drafts: start them now, in the background, rather
+        than at the relay's next sweep (starting one twice is a no-op). Bounded: a claim
+        started a moment ago still looks unstarted until its first event."""
+        queue = self.settings.temporal_task_queue
+        passes = self.settings.demo_live_claims // DRAFTS_PER_PASS + 2
+        try:
+            for _ in range(passes):
+                started = await start_unstarted(
+                    self.engine, client, queue, grace=NO_GRACE, limit=DRAFTS_PER_PASS
+                )
+                if not started:
+                    break
+                # A trickle, not a flood: the web app shares this process and stays quick.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopping.wait(), DRAFTS_PAUSE_SECONDS)
+                if self.stopping.is_set():
+                    break
+        except Exception as exc:  # noqa: BLE001 (the relay's sweep starts them anyway)
+            print(f"denialdesk dev: demo claims left to the sweep ({type(exc).__name__})")
 
     async def _demo_clock(self, client: Client) -> None:
         try:

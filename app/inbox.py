@@ -168,7 +168,7 @@ async def run_inbox(
             await asyncio.to_thread(folder.prepare)
             done = await asyncio.to_thread(inbox_pass, engine, folder)
             if done:
-                log.info("inbox: %s", ", ".join(f"{n} {what}" for what, n in sorted(done.items())))
+                log.debug("inbox: %s", ", ".join(f"{n} {what}" for what, n in sorted(done.items())))
         except Exception as exc:  # noqa: BLE001 (a database or disk hiccup must not end it)
             log.warning("inbox pass failed: %s; retrying", type(exc).__name__)
         try:

@@ -198,7 +198,7 @@ class PayerSimulator:
         self.ledger.interchanges.append(key)
         self._save()
         self._move(path)
-        log.info("payer simulator: took %s (%d claims)", path.name, len(interchange.claims))
+        log.debug("payer simulator: took %s (%d claims)", path.name, len(interchange.claims))
 
     def _take_appeal(self, path: Path, today: date, fresh: dict) -> None:
         try:
@@ -227,7 +227,7 @@ class PayerSimulator:
         self._save()
         self._move(path)
         outcome = "overturned" if decision.overturned else "upheld"
-        log.info("payer simulator: appeal %s %s", path.name, outcome)
+        log.debug("payer simulator: appeal %s %s", path.name, outcome)
 
     def _batch(self, fresh: dict, payer_key: str, entry, answered_on: date) -> PendingBatch:
         key = (payer_key, entry.billing_npi, answered_on)
@@ -288,7 +288,7 @@ class PayerSimulator:
         )
         path = self.inbox / f"{batch.trace}.835"
         _write_atomic(path, text)
-        log.info("payer simulator: wrote %s (%d claim payments)", path.name, len(claims))
+        log.debug("payer simulator: wrote %s (%d claim payments)", path.name, len(claims))
         return path
 
     def _patient_of(self, source: str | None, control_number: str) -> PatientOut | None:

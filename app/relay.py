@@ -68,7 +68,12 @@ async def relay_pending(
 
 
 async def start_unstarted(
-    engine: Engine, client: Client, task_queue: str, *, grace: timedelta = START_GRACE
+    engine: Engine,
+    client: Client,
+    task_queue: str,
+    *,
+    grace: timedelta = START_GRACE,
+    limit: int = BATCH,
 ) -> int:
     """Start the workflow of every claim that looks never started; returns how many."""
     from denialdesk.workflows.client import start_claim
@@ -76,7 +81,7 @@ async def start_unstarted(
     def read() -> list[tuple[int, str]]:
         with session_scope(engine) as session:
             before = utcnow() - grace
-            return unstarted_claims(session, created_before=before, limit=BATCH)
+            return unstarted_claims(session, created_before=before, limit=limit)
 
     started = 0
     for claim_id, slug in await asyncio.to_thread(read):
@@ -110,7 +115,7 @@ async def run_relay(
         try:
             sent, failed = await relay_pending(engine, client, settings.temporal_task_queue)
             if sent or failed:
-                log.info("payment relay: %d sent, %d to retry", sent, failed)
+                log.debug("payment relay: %d sent, %d to retry", sent, failed)
             if polls % SWEEP_EVERY == 0:
                 started = await start_unstarted(engine, client, settings.temporal_task_queue)
                 if started:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from denialdesk.app import demo_clock
 from denialdesk.app.demo_data import (
     DEFAULT_QUEUE,
     FEMALE_NAMES,
@@ -34,6 +35,7 @@ from denialdesk.app.demo_data import (
     payers_for,
 )
 from denialdesk.app.demo_history import write_history
+from denialdesk.app.demo_live import write_live_claims
 from denialdesk.domain.npi import npi_with_check_digit
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import (
@@ -53,10 +55,14 @@ COMMERCIAL = ("evergreen", "crestline", "northstar")
 MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
 
 
-def seed_demo(engine: Engine, *, today: date, history: bool = True) -> list[DemoLogin]:
+def seed_demo(
+    engine: Engine, *, today: date, history: bool = True, live: int = 0
+) -> list[DemoLogin]:
     """Load the demo practices and users (one transaction), then about nine months of closed
     claims (app/demo_history, a second transaction; `history=False` leaves them out, for
-    tests and tools that need the reference data only); return the demo logins."""
+    tests and tools that need the reference data only), and `live` recent claims whose
+    workflows run live (app/demo_live: stored as drafts, the worker starts them); return the
+    demo logins."""
     with session_scope(engine) as session:
         for spec in PRACTICES:
             if _practice(session, spec["slug"]) is None:
@@ -73,6 +79,11 @@ def seed_demo(engine: Engine, *, today: date, history: bool = True) -> list[Demo
         _join_default_queues(session)
     if history:
         write_history(engine, today=today)
+    if live:
+        with Session(engine) as session:
+            clocked = demo_clock.rearmed_authorization(session)
+            keep_off = {clocked.coverage_id} if clocked is not None else set()
+        write_live_claims(engine, today=today, count=live, keep_off=keep_off)
     return list(USERS)
 
 

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     # How long the simulated payers take to answer a file, at most (seconds; a sixth of it at
     # least): a payer answers days later, the demo within a minute.
     payer_simulator_delay: float = Field(default=30.0, ge=0, le=3600)
+    # Demo data: how many recent claims run as live workflows (seed-demo, first dev start).
+    demo_live_claims: int = Field(default=320, ge=0, le=5000)
     # `denialdesk dev`: seconds after start until the demo authorization needs renewal.
     demo_clock_seconds: float = Field(default=90.0, ge=0, le=3600)
     clearinghouse_outbox: Path | None = None

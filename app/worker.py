@@ -15,13 +15,15 @@ from temporalio.worker import Worker
 
 from denialdesk.activities.authorizations import AuthorizationActivities
 from denialdesk.activities.claims import ClaimActivities, EnvelopeSettings
+from denialdesk.app.demo_payers import add_demo_truths
 from denialdesk.app.inbox import run_inbox
-from denialdesk.app.payer_book import load_or_build_book, merge_authorizations
-from denialdesk.app.payer_sim import PayerSimulator
+from denialdesk.app.payer_book import build_book, merge_authorizations
+from denialdesk.app.payer_sim import PayerSimulator, stored_book
 from denialdesk.app.relay import run_relay
 from denialdesk.app.settings import Settings
 from denialdesk.app.temporal import connect
 from denialdesk.store.db import make_engine
+from denialdesk.store.types import utcnow
 from denialdesk.workflows import registry
 
 log = logging.getLogger(__name__)
@@ -63,11 +65,16 @@ def claim_activities(settings: Settings, engine) -> list[Callable]:
 
 def payer_simulator(settings: Settings, engine) -> PayerSimulator:
     state = settings.var_dir / "payer_sim"
+    book = stored_book(state)
+    if book is None:  # built once, then kept with the ledger its counts go with
+        book = build_book(engine)
+        if settings.dev:
+            add_demo_truths(book, engine, today=utcnow().date())
     return PayerSimulator(
         settings.outbox_dir,
         settings.inbox_dir,
         state,
-        load_or_build_book(engine, state),
+        book,
         delay=(settings.payer_simulator_delay / 6, settings.payer_simulator_delay),
         refresh=lambda book: merge_authorizations(book, engine),
     )

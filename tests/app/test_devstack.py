@@ -34,6 +34,7 @@ def stack_env(tmp_path):
         DENIALDESK_WEB_PORT=str(free_port()),
         DENIALDESK_TEMPORAL_PORT=str(free_port()),
         DENIALDESK_TEMPORAL_UI_PORT=str(free_port()),
+        DENIALDESK_DEMO_LIVE_CLAIMS="12",  # a few live claims: the stack's start is the test
     )
     return env
 
