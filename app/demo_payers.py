@@ -19,11 +19,11 @@ from denialdesk.app.demo_data import SEED
 from denialdesk.simulator.book import PayerBook
 from denialdesk.store.models import Coverage, Payer, Practice, Provider
 
-REVIEW_RATE = 0.35  # records reviews of high-intensity services
+REVIEW_RATE = 0.3  # records reviews of high-intensity services
 ENDED_SHARE = 0.12  # coverage ended at the payer, unknown to the practice
 VISITS_USED_SHARE = 0.12  # the year's visits used up elsewhere
-# A commercial plan whose credentialing of one clinician per practice is still pending.
-PENDING_CREDENTIALING = "crestline"
+# Plans other than Medicare have not finished credentialing each practice's newest clinician.
+CREDENTIALED_BY_ALL = ("medicare_b", "medicare_advantage")
 
 
 def add_demo_truths(book: PayerBook, engine: Engine, *, today: date) -> None:
@@ -52,7 +52,7 @@ def add_demo_truths(book: PayerBook, engine: Engine, *, today: date) -> None:
 
 
 def _credentialing_pending(book: PayerBook, session: Session) -> None:
-    """The plan pays every clinician of the practice but its newest one (still pending)."""
+    """A plan pays every clinician of the practice but its newest one (still pending)."""
     for practice in session.exec(select(Practice).order_by(col(Practice.id))):
         npis = list(
             session.exec(
@@ -62,7 +62,7 @@ def _credentialing_pending(book: PayerBook, session: Session) -> None:
             )
         )
         for payer in session.exec(select(Payer).where(Payer.practice_id == practice.id)):
-            if payer.name.lower().startswith(PENDING_CREDENTIALING) and len(npis) > 1:
+            if payer.plan_type not in CREDENTIALED_BY_ALL and len(npis) > 1:
                 terms = book.terms(payer.payer_id, practice.npi)
                 if terms is not None:
                     terms.enrolled_npis = npis[:-1]
