@@ -134,7 +134,9 @@ class Storyteller:
         who = self._worker()
         task = self.life.task("work_denial", denial.spec, denial.detail, denial.at, who)
         story.tasks.append(task)
-        corrected_at = task.assigned + (task.closed - task.assigned) / 2
+        # Corrected soon after it was taken, before the decision (both in office hours).
+        minutes = timedelta(minutes=self.rng.randint(5, 40))
+        corrected_at = min(task.assigned + minutes, task.closed - timedelta(seconds=30))
         version = Version(
             2, corrected_at, who, self._fixed(story.visit, scenario), story.version.lines
         )
