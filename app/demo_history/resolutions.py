@@ -42,6 +42,7 @@ FREQUENCY_BY_METHOD = {"replacement_7": "7", "new_claim": "1"}
 LONGEST = {R.WRITE_OFF: 8, R.BILL_PATIENT: 8, R.RESUBMIT: 56, R.APPEAL_WON: 76,
            R.APPEAL_LOST: 88}  # fmt: skip
 LATE_REASON = "not recoverable before the deadline; written off at the month-end review"
+NO_UNITS_REASON = "no units left on the authorization for a corrected claim"
 
 
 class Storyteller:
@@ -79,13 +80,15 @@ class Storyteller:
     def _work(self, story: Story, scenario: Scenario, denial: Denial) -> None:
         chosen = self.rng.choices(list(scenario.resolutions), list(scenario.resolutions.values()))
         resolution = chosen[0]
-        late = denial.at.date() + timedelta(days=LONGEST[resolution]) > self.window.cutoff
-        reason = scenario.write_off_reason
-        if late or (resolution is R.RESUBMIT and not self._room(story, denial)):
+        reason: str | None = None  # why it is resolved the quick way instead
+        if denial.at.date() + timedelta(days=LONGEST[resolution]) > self.window.cutoff:
+            reason = LATE_REASON  # too late to work it through: the quick way
+        elif resolution is R.RESUBMIT and not self._room(story, denial):
+            reason = NO_UNITS_REASON
+        if reason is not None:
             resolution = R.BILL_PATIENT if R.BILL_PATIENT in scenario.resolutions else R.WRITE_OFF
-            reason = reason if not late else LATE_REASON
         if resolution is R.WRITE_OFF:
-            self._write_off(story, denial, reason or LATE_REASON)
+            self._write_off(story, denial, reason or scenario.write_off_reason or LATE_REASON)
         elif resolution is R.BILL_PATIENT:
             self._bill_patient(story, denial)
         elif resolution is R.RESUBMIT:
@@ -131,7 +134,9 @@ class Storyteller:
         who = self._worker()
         task = self.life.task("work_denial", denial.spec, denial.detail, denial.at, who)
         story.tasks.append(task)
-        corrected_at = task.assigned + (task.closed - task.assigned) / 2
+        # Corrected soon after it was taken, before the decision (both in office hours).
+        minutes = timedelta(minutes=self.rng.randint(5, 40))
+        corrected_at = min(task.assigned + minutes, task.closed - timedelta(seconds=30))
         version = Version(
             2, corrected_at, who, self._fixed(story.visit, scenario), story.version.lines
         )

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
+from time import perf_counter
+from zoneinfo import ZoneInfo
 
 import pytest
 from demo_day import DEMO_TODAY
@@ -68,10 +69,10 @@ SECONDS: dict[str, float] = {}
 @pytest.fixture(scope="module")
 def seeded(demo_copy, tmp_path_factory):
     engine = demo_copy(tmp_path_factory.mktemp("history"))
-    started = time.perf_counter()
+    started = perf_counter()
     # The practices exist already: seed_demo adds what they lack, the history.
     assert seed_demo(engine, today=DEMO_TODAY) == list(USERS)
-    SECONDS["history"] = time.perf_counter() - started
+    SECONDS["history"] = perf_counter() - started
     yield engine
     engine.dispose()
 
@@ -251,6 +252,7 @@ def test_people_worked_every_denial_task_to_its_end(seeded):
     users = {u.id: u.username for u in rows(seeded, User)}
     workers = {u.username for u in USERS if u.role in ("specialist", "supervisor")}
     thresholds = {p.id: p.write_off_threshold for p in rows(seeded, Practice)}
+    zones = {p.id: ZoneInfo(p.time_zone) for p in rows(seeded, Practice)}
     tasks = rows(seeded, Task)
     assert tasks and {t.status for t in tasks} == {"done"}
     for task in tasks:
@@ -258,6 +260,9 @@ def test_people_worked_every_denial_task_to_its_end(seeded):
         assert task.created_at < task.assigned_at < task.closed_at == task.updated_at
         assert task.key.startswith(task.workflow_id + ":") and task.queue_id is not None
         assert task.kind in ("work_denial", "send_appeal", "reopening")
+        for moment in (task.assigned_at, task.closed_at):  # people work office hours
+            local = moment.astimezone(zones[task.practice_id])
+            assert local.weekday() < 5 and time(8, 30) <= local.time() < time(18, 30)
         assert task.category is not None and task.detail["claim_payment_id"]
     # A write-off above the practice's threshold is a supervisor's decision.
     deciding = {(t.claim_id, t.closed_at): t for t in tasks}
