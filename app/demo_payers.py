@@ -22,6 +22,7 @@ from denialdesk.store.models import Coverage, Payer, Practice, Provider
 REVIEW_RATE = 0.3  # records reviews of high-intensity services
 ENDED_SHARE = 0.12  # coverage ended at the payer, unknown to the practice
 VISITS_USED_SHARE = 0.12  # the year's visits used up elsewhere
+WITHDRAWN_SHARE = 0.12  # authorizations the payer's file shows withdrawn (the office's not)
 # Plans other than Medicare have not finished credentialing each practice's newest clinician.
 CREDENTIALED_BY_ALL = ("medicare_b", "medicare_advantage")
 
@@ -30,6 +31,11 @@ def add_demo_truths(book: PayerBook, engine: Engine, *, today: date) -> None:
     rng = random.Random(f"{SEED}:payers")  # noqa: S311 (reproducible, not secret)
     for terms in book.payers.values():
         terms.review_rate = REVIEW_RATE
+    for payer_id in sorted(book.records):
+        for auth in sorted(book.of(payer_id).authorizations, key=lambda a: (a.number, a.member)):
+            # Kept by merge_authorizations, which refreshes dates and units, not this flag.
+            if rng.random() < WITHDRAWN_SHARE:
+                auth.active = False
     with Session(engine) as session:
         payers = {p.id: p for p in session.exec(select(Payer))}
         _credentialing_pending(book, session)

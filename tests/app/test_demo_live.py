@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from denialdesk.app import demo_clock
 from denialdesk.app.demo_live import LIVE_CLAIMS, live_window, write_live_claims
 from denialdesk.app.demo_payers import add_demo_truths
-from denialdesk.app.payer_book import build_book
+from denialdesk.app.payer_book import build_book, merge_authorizations
 from denialdesk.store.models import Claim, ClaimVersion, Coverage
 
 
@@ -57,6 +57,10 @@ def test_the_demo_payers_know_what_the_practices_do_not(demo_copy, tmp_path):
     pending = [t for t in book.payers.values() if t.enrolled_npis is not None]
     assert len(pending) >= 4  # the plans other than Medicare at each practice...
     assert all(len(t.enrolled_npis) in (4, 6) for t in pending)  # ...one clinician short
+    withdrawn = [a for r in book.records.values() for a in r.authorizations if not a.active]
+    assert withdrawn
+    merge_authorizations(book, engine)  # the runner's refresh keeps the payer's own records
+    assert [a for r in book.records.values() for a in r.authorizations if not a.active] == withdrawn
     # Deterministic: the same truths again, and member ids only hashed.
     again = build_book(engine, salt="fixed")
     add_demo_truths(again, engine, today=DEMO_TODAY)
