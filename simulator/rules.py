@@ -82,11 +82,19 @@ def rejection(ctx: ClaimContext) -> Denial | None:
     claim = ctx.claim
     if not all(_ICD10.match(code) for code in claim.diagnoses):
         return Denial("16", ("MA130", "M76"))  # missing/invalid diagnosis
-    enrolled = ctx.terms.enrolled_npis
     for line in claim.lines:
-        npi = line.rendering_npi or claim.billing_npi
-        if not is_valid_npi(npi) or (enrolled is not None and npi not in enrolled):
-            return Denial("16", ("MA130", "N290"))  # rendering provider not on file
+        if not is_valid_npi(line.rendering_npi or claim.billing_npi):
+            return Denial("16", ("MA130", "N290"))  # rendering provider not identifiable
+    return None
+
+
+def credentialed(ctx: ClaimContext, line: ReceivedLine) -> Denial | None:
+    """A clinician the payer has not (yet) credentialed: the service is denied, B7 with N570,
+    and paid once credentialing is done and the claim corrected or appealed."""
+    enrolled = ctx.terms.enrolled_npis
+    npi = line.rendering_npi or ctx.claim.billing_npi
+    if enrolled is not None and npi not in enrolled:
+        return Denial("B7", ("N570",))
     return None
 
 
@@ -94,6 +102,7 @@ def line_denial(ctx: ClaimContext, line: ReceivedLine) -> Denial | None:
     for rule in (
         coverage_ended,
         timely_filing,
+        credentialed,
         procedure_code,
         code_covered,
         telehealth,

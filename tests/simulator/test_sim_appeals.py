@@ -123,8 +123,8 @@ def test_a_timely_filing_appeal_needs_proof_of_submission():
 
 
 def test_an_unprocessable_claim_is_never_overturned():
-    payers, ledger = book(enrolled_npis=[]), Ledger(instance="T")
-    run(received(), payers, ledger)  # CO-16 MA130 N290
+    payers, ledger = book(), Ledger(instance="T")
+    run(received(diagnoses=("1234",)), payers, ledger)  # CO-16 MA130 M76
     appeal = packet("DD0000001", "missing_info", payer_id="COMM1", enclosures=["records"])
     entry = find_appealed(ledger, appeal)
     assert overturn_probability(appeal, entry, payers) == 0

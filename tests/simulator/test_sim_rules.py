@@ -116,7 +116,8 @@ def test_visits_past_the_yearly_limit_are_co_119():
     [
         ("90834", "Z00.00", (("CO", "11"),)),  # psychotherapy for a general exam
         ("90834", "F32.9", PAID),
-        ("H0004", "F32.9", (("CO", "11"),)),  # substance-use counseling for depression
+        ("H0020", "F32.9", (("CO", "11"),)),  # methadone for depression
+        ("H0004", "F32.9", PAID),  # behavioral health counseling: either program
         ("H0004", "F10.20", PAID),
         ("99214", "Z00.00", PAID),  # a medical visit needs no mental disorder
     ],
@@ -199,17 +200,20 @@ def test_medicare_does_not_pay_state_h_codes():
 
 
 def test_an_unprocessable_claim_is_rejected_with_ma130_at_claim_level():
-    not_enrolled = run(received(), book(enrolled_npis=["1234567893"]))
-    (decision,) = not_enrolled.payments
+    bad_diagnosis = run(received(diagnoses=("1234",)), book())
+    (decision,) = bad_diagnosis.payments
     assert decision.status == "4" and decision.lines == ()
     assert [(a.group, a.carc, a.amount) for a in decision.adjustments] == [
         ("CO", "16", Decimal("150"))
     ]
-    assert decision.remarks == ("MA130", "N290")
+    assert decision.remarks == ("MA130", "M76")
+
+
+def test_a_clinician_the_payer_has_not_credentialed_is_denied_b7():
+    not_enrolled = run(received(), book(enrolled_npis=["1234567893"]))
+    assert outcome(not_enrolled) == (("CO", "B7"),) and remarks(not_enrolled) == ["N570"]
     enrolled = run(received(), book(enrolled_npis=[THERAPIST_NPI]))
     assert outcome(enrolled) == PAID
-    bad_diagnosis = run(received(diagnoses=("1234",)), book())
-    assert bad_diagnosis.payments[0].remarks == ("MA130", "M76")
 
 
 def test_only_the_line_that_breaks_a_rule_is_denied():
