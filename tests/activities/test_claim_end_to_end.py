@@ -93,10 +93,14 @@ def test_claim_from_submission_to_denial_task(engine, acts, outbox):
 
         def submitted(session):
             stored = session.get(Claim, claim_id)
-            return stored.status == "submitted" and session.exec(select(Submission)).first()
+            found = session.exec(select(Submission)).first()
+            # The row commits before the file is written (activities/claims.submit_claim).
+            if stored.status == "submitted" and found and (outbox / found.file_name).exists():
+                return found
+            return None
 
         submission = await _until(engine, submitted)
-        assert (outbox / submission.file_name).exists()
+        assert f"CLM*{claim.control_number}*" in (outbox / submission.file_name).read_text()
         denial = RemitClaim(
             claim.control_number,
             Decimal("150"),

@@ -115,7 +115,11 @@ def test_an_835_dropped_in_the_inbox_pays_the_claim_the_worker_submitted(engine,
     async def journey():
         def submitted(session):
             stored = session.get(Claim, claim_id)
-            return stored.status == "submitted" and session.exec(select(Submission)).first()
+            found = session.exec(select(Submission)).first()
+            # The row commits before the file is written (activities/claims.submit_claim).
+            if stored.status == "submitted" and found and (outbox / found.file_name).exists():
+                return found
+            return None
 
         submission = await until(engine, submitted)
         sent = outbox / submission.file_name

@@ -121,6 +121,9 @@ async def _scenario(tmp_path: Path, *, claims: int, kills: tuple[int, ...]) -> N
             "DENIALDESK_TEMPORAL_ADDRESS": address,
             "DENIALDESK_TEMPORAL_TASK_QUEUE": "smoke",
             "DENIALDESK_CLEARINGHOUSE_OUTBOX": str(tmp_path / "outbox"),
+            # The test plays the payer itself (one 835 for all): simulated payers would settle
+            # claims before they are all counted as submitted.
+            "DENIALDESK_PAYER_SIMULATOR": "0",
         }
         settings = Settings(_env_file=None, **{k[11:].lower(): v for k, v in values.items()})
         client = await connect(settings)
