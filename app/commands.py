@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Sequence
 
 from denialdesk.app.cli import CLIError
+from denialdesk.app.logs import configure_logging
 from denialdesk.app.settings import Settings, SettingsError
 from denialdesk.store.db import make_engine, session_scope
 from denialdesk.store.migrate import upgrade
@@ -57,7 +57,7 @@ def web(settings: Settings) -> int:
 
     settings.require_secrets()
     engine = make_engine(settings.db_url)
-    _configure_logging()
+    configure_logging()
     uvicorn.run(
         AccessLog(create_app(settings, engine)),
         host=settings.web_host,
@@ -79,7 +79,7 @@ def dev(settings: Settings) -> int:
     with dev_folder(settings.var_dir):
         from denialdesk.app.devstack import run_dev
 
-        _configure_logging()
+        configure_logging()
         return run_dev(settings)
 
 
@@ -88,7 +88,7 @@ def worker(settings: Settings) -> int:
     from denialdesk.app.worker import serve_worker
 
     settings.require_secrets()  # outside dev mode: refuses missing or weak secrets
-    _configure_logging()
+    configure_logging()
     try:
         asyncio.run(serve_worker(settings))
     except TemporalUnreachable as exc:
@@ -114,11 +114,3 @@ def seed_demo(settings: Settings) -> int:
     for line in format_logins(logins):
         print("  " + line)
     return 0
-
-
-def _configure_logging() -> None:
-    # Our own messages at INFO; libraries (alembic, temporalio, uvicorn) only when they warn.
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("denialdesk").setLevel(logging.INFO)

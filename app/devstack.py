@@ -1,7 +1,8 @@
 """`denialdesk dev`: the whole stack in one process, for one laptop.
 
 The Temporal dev server runs as a child process (state in var/temporal.sqlite, so workflows
-survive restarts); the worker and the web app (uvicorn) share this process's event loop. Ctrl-C
+survive restarts), so does the worker (app/worker_process.py); the web app (uvicorn) runs on
+this process's event loop. Ctrl-C
 or SIGTERM stops the parts in reverse order and waits for the Temporal child: nothing is left
 running, and the next start finds all data where it was.
 """
@@ -36,7 +37,8 @@ from denialdesk.app.relay import start_unstarted
 from denialdesk.app.seed import demo_logins, format_logins, seed_demo
 from denialdesk.app.settings import Settings
 from denialdesk.app.temporal import TemporalUnreachable, connect
-from denialdesk.app.worker import run_worker, stop_signals
+from denialdesk.app.worker import stop_signals
+from denialdesk.app.worker_process import WorkerProcess
 from denialdesk.store.db import make_engine
 from denialdesk.store.migrate import upgrade
 from denialdesk.store.models import Authorization, Practice
@@ -151,6 +153,7 @@ class _Stack:
         self.web_socket: socket.socket | None = None
         self.temporal: asyncio.subprocess.Process | None = None
         self.web: _QuietServer | None = None
+        self.worker: WorkerProcess | None = None
         self.tasks: dict[str, asyncio.Task] = {}
         # Demo helpers that end on their own (not watched as parts of the stack).
         self.background: list[asyncio.Task] = []
@@ -178,7 +181,9 @@ class _Stack:
         )
         self.web = _QuietServer(config)
         self.tasks["web"] = asyncio.create_task(self.web.serve(sockets=[self.web_socket]))
-        self.tasks["worker"] = asyncio.create_task(run_worker(s, client=client))
+        self.worker = WorkerProcess(s)
+        self.worker.start()
+        self.tasks["worker"] = asyncio.create_task(self.worker.exited())
         await start_authorization_workflows(self.engine, client, s.temporal_task_queue)
         self.background.append(asyncio.create_task(self._demo_clock(client)))
         self.background.append(asyncio.create_task(self._start_drafts(client)))
@@ -226,7 +231,11 @@ class _Stack:
                     code = task.result()
                     return f"the Temporal dev server exited (code {code}); see {self.temporal_log}"
                 error = task.exception()
-                return f"the {name} stopped: {error!r}" if error else f"the {name} stopped"
+                if error:
+                    return f"the {name} stopped: {error!r}"
+                if name == "worker":
+                    return f"the worker exited (code {task.result()}); see its messages above"
+                return f"the {name} stopped"
         return None
 
     async def stop(self) -> None:
@@ -241,11 +250,8 @@ class _Stack:
             self.web.should_exit = True
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(web, STOP_TIMEOUT)
-        worker = self.tasks.get("worker")
-        if worker is not None:
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await asyncio.wait_for(worker, STOP_TIMEOUT)
+        if self.worker is not None:
+            await self.worker.stop(STOP_TIMEOUT)
         if self.web_socket is not None:
             self.web_socket.close()
         if self.temporal is not None:

@@ -80,6 +80,13 @@ def payer_simulator(settings: Settings, engine) -> PayerSimulator:
     )
 
 
+async def run_simulator(settings: Settings, engine, stop: asyncio.Event) -> None:
+    # Building the payers' book reads every coverage and authorization: off the event loop,
+    # which `denialdesk dev` shares with the web app.
+    simulator = await asyncio.to_thread(payer_simulator, settings, engine)
+    await simulator.run(stop)
+
+
 def authorization_activities(engine) -> list[Callable]:
     return AuthorizationActivities(engine).activities()
 
@@ -130,7 +137,7 @@ async def _run(
             if settings.simulator_on:
                 # The demo's payers answer the outbox into the inbox (app/payer_sim.py);
                 # DENIALDESK_PAYER_SIMULATOR=off leaves both folders to a real clearinghouse.
-                loops.append(asyncio.create_task(payer_simulator(settings, relay_engine).run(stop)))
+                loops.append(asyncio.create_task(run_simulator(settings, relay_engine, stop)))
             try:
                 await asyncio.Event().wait()
             finally:

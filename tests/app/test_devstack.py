@@ -79,7 +79,8 @@ class Run:
         except httpx.TransportError:
             return None
 
-    def temporal_children(self) -> list[int]:
+    def children(self, marker: bytes) -> list[int]:
+        """Our child processes whose command line holds `marker`."""
         pids = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -90,7 +91,7 @@ class Run:
             except OSError:
                 continue
             parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == self.process.pid and b"temporal" in cmdline:
+            if parent == self.process.pid and marker in cmdline:
                 pids.append(int(entry.name))
         return pids
 
@@ -109,9 +110,10 @@ def started(run: Run) -> list[int]:
     run.wait_until(
         lambda: run.answers(run.url("DENIALDESK_TEMPORAL_UI_PORT")) == 200, "Temporal UI"
     )
-    children = run.temporal_children()
-    assert len(children) == 1
-    return children
+    # The Temporal dev server and the worker (a spawned interpreter), one each.
+    temporal, worker = run.children(b"temporal"), run.children(b"spawn_main")
+    assert len(temporal) == 1 and len(worker) == 1
+    return temporal + worker
 
 
 def gone(pid: int) -> bool:
@@ -193,11 +195,21 @@ def test_dev_starts_stops_cleanly_and_keeps_data_across_restarts(stack_env, tmp_
     assert all(gone(pid) for pid in children)
 
 
+def _state(pid: int) -> str:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()[:60]
+    except OSError:
+        return "gone"
+    return f"{stat.rsplit(')', 1)[1].split()[0]} {cmdline!r}"
+
+
 def wait_gone(pids: list[int], timeout: float = STOP_TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
     while not all(gone(pid) for pid in pids):
         if time.monotonic() > deadline:
-            pytest.fail(f"processes {pids} still running {timeout} s after their parent died")
+            states = {pid: _state(pid) for pid in pids if not gone(pid)}
+            pytest.fail(f"processes {states} still running {timeout} s after their parent died")
         time.sleep(0.1)  # polling the kernel for other processes: nothing to await
 
 
@@ -225,7 +237,7 @@ def test_one_dev_per_var_folder_and_a_killed_one_blocks_nothing(stack_env, tmp_p
         "or set DENIALDESK_VAR_DIR for a second stack"
     ]
     assert "Press Ctrl-C" in first.output  # the first one was serving all along
-    wait_gone(children)  # its Temporal server follows it (PR_SET_PDEATHSIG)
+    wait_gone(children)  # its Temporal server and worker follow it (PR_SET_PDEATHSIG)
 
     # The dead run's lock died with it: the next run gets past the lock to the port checks,
     # where a port taken on purpose stops it (a full start is the test above).
