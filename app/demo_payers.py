@@ -25,6 +25,9 @@ VISITS_USED_SHARE = 0.12  # the year's visits used up elsewhere
 WITHDRAWN_SHARE = 0.12  # authorizations the payer's file shows withdrawn (the office's not)
 # Plans other than Medicare have not finished credentialing each practice's newest clinician.
 CREDENTIALED_BY_ALL = ("medicare_b", "medicare_advantage")
+# This commercial plan now wants telehealth billed at the office's place of service with 95;
+# the practices' payer setup still says place 02 (a policy bulletin nobody read).
+TELEHEALTH_CHANGED = "Crestline Blue Cross Blue Shield"
 
 
 def add_demo_truths(book: PayerBook, engine: Engine, *, today: date) -> None:
@@ -38,6 +41,11 @@ def add_demo_truths(book: PayerBook, engine: Engine, *, today: date) -> None:
                 auth.active = False
     with Session(engine) as session:
         payers = {p.id: p for p in session.exec(select(Payer))}
+        for payer in payers.values():
+            terms = book.terms(payer.payer_id, _npi(session, payer.practice_id))
+            if payer.name == TELEHEALTH_CHANGED and terms is not None:
+                telehealth = {"modifier": "95", "in_person_place": True}
+                terms.rules = {**terms.rules, "telehealth": telehealth}
         _credentialing_pending(book, session)
         coverages = session.exec(
             select(Coverage)
@@ -55,6 +63,11 @@ def add_demo_truths(book: PayerBook, engine: Engine, *, today: date) -> None:
             if isinstance(limit, int) and limit > 0:
                 for year in (today.year - 1, today.year):
                     book.add_visits(payer.payer_id, coverage.member_id, year, limit)
+
+
+def _npi(session: Session, practice_id: int) -> str | None:
+    practice = session.get(Practice, practice_id)
+    return practice.npi if practice else None
 
 
 def _credentialing_pending(book: PayerBook, session: Session) -> None:

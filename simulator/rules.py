@@ -161,6 +161,10 @@ def code_covered(ctx: ClaimContext, line: ReceivedLine) -> Denial | None:
 def telehealth(ctx: ClaimContext, line: ReceivedLine) -> Denial | None:
     rule = ctx.rules.telehealth
     place, modifiers = line.place_of_service, set(line.modifiers)
+    if rule.in_person_place:
+        # Telehealth billed as in person (the office's place, the payer's modifier): a
+        # telehealth place of service is the wrong place.
+        return Denial("5", ("M77",)) if place in TELEHEALTH_PLACES else None
     if place in TELEHEALTH_PLACES | rule.places_of_service:
         if place not in rule.places_of_service:
             return Denial("5", ("M77",))  # a telehealth place this payer does not take

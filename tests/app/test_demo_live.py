@@ -13,7 +13,8 @@ from denialdesk.app import demo_clock
 from denialdesk.app.demo_live import LIVE_CLAIMS, live_window, write_live_claims
 from denialdesk.app.demo_payers import add_demo_truths
 from denialdesk.app.payer_book import build_book, merge_authorizations
-from denialdesk.store.models import Claim, ClaimVersion, Coverage
+from denialdesk.domain.claim import PayerRules
+from denialdesk.store.models import Claim, ClaimVersion, Coverage, Payer
 
 
 def test_recent_claims_are_drafts_of_the_last_months_stored_once(demo_copy, tmp_path):
@@ -59,6 +60,12 @@ def test_the_demo_payers_know_what_the_practices_do_not(demo_copy, tmp_path):
     assert all(len(t.enrolled_npis) in (4, 6) for t in pending)  # ...one clinician short
     withdrawn = [a for r in book.records.values() for a in r.authorizations if not a.active]
     assert withdrawn
+    # One commercial plan's telehealth policy moved on (CO-5 M77 for claims at place 02).
+    moved = [t for t in book.payers.values() if t.payer_rules.telehealth.in_person_place]
+    assert {t.name for t in moved} == {"Crestline Blue Cross Blue Shield"}
+    with Session(engine) as session:
+        office = session.exec(select(Payer).where(Payer.name == moved[0].name)).first()
+    assert not PayerRules.from_json(office.rules).telehealth.in_person_place
     merge_authorizations(book, engine)  # the runner's refresh keeps the payer's own records
     assert [a for r in book.records.values() for a in r.authorizations if not a.active] == withdrawn
     # Deterministic: the same truths again, and member ids only hashed.

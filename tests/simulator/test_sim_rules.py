@@ -146,6 +146,23 @@ def test_telehealth_place_and_modifier(place, modifiers, expected):
         assert remarks(done) == ["M77"]
 
 
+@pytest.mark.parametrize(
+    ("place", "modifiers", "expected"),
+    [
+        ("11", ("95",), PAID),  # the in-person place with the payer's modifier
+        ("10", ("95",), (("CO", "5"),)),  # a telehealth place, however modified
+        ("02", ("95",), (("CO", "5"),)),
+        ("11", (), PAID),
+    ],
+)
+def test_a_payer_that_wants_telehealth_at_the_in_person_place(place, modifiers, expected):
+    payers = book()
+    terms = payers.terms("COMM1")
+    terms.rules = {**terms.rules, "telehealth": {"modifier": "95", "in_person_place": True}}
+    done = run(received(line(place_of_service=place, modifiers=modifiers)), payers)
+    assert outcome(done) == expected
+
+
 def test_late_claims_are_co_29_and_answered_when_they_arrive():
     limit = DOS + timedelta(days=90)  # COMM1 files within 90 days
     assert outcome(run(received(), book(), received_on=limit)) == PAID
