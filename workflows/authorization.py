@@ -199,7 +199,7 @@ class AuthorizationWorkflow:
             authorization_id=self._authorization_id,
             kind="renew_authorization",
             due_at=due,
-            priority_reason=f"{state.remaining} {state.unit_type} left · renew by {due}",
+            priority_reason=f"{_left(state.remaining, state.unit_type)} · renew by {due}",
             detail={"reason": reason, "remaining": state.remaining, "unit_type": state.unit_type},
         )
         task_id: int = await self._call(OPEN_AUTH_TASK, spec, int)
@@ -235,3 +235,10 @@ class AuthorizationWorkflow:
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=ACTIVITY_RETRY,
         )
+
+
+def _left(remaining: int, unit_type: str) -> str:
+    """"3 visits left", or what the scheduled visits lack ("1 visit short"), never "-1 left"."""
+    count = abs(remaining)
+    unit = unit_type[:-1] if count == 1 and unit_type.endswith("s") else unit_type
+    return f"{count} {unit} short" if remaining < 0 else f"{count} {unit} left"
