@@ -238,7 +238,7 @@ class AuthorizationWorkflow:
 
 
 def _left(remaining: int, unit_type: str) -> str:
-    """"3 visits left", or what the scheduled visits lack ("1 visit short"), never "-1 left"."""
+    """ "3 visits left", or what the scheduled visits lack ("1 visit short"), never "-1 left"."""
     count = abs(remaining)
     unit = unit_type[:-1] if count == 1 and unit_type.endswith("s") else unit_type
     return f"{count} {unit} short" if remaining < 0 else f"{count} {unit} left"
