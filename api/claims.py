@@ -8,17 +8,16 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from denialdesk.api.deps import PrincipalDep, SessionDep, TemporalDep
-from denialdesk.api.paging import MAX_ID, Id, Page, PageDep, encode_cursor
+from denialdesk.api.paging import MAX_ID, Id, Page, PageDep
 from denialdesk.domain.roles import Action
 from denialdesk.services import claims as claim_service
 from denialdesk.services.access import practice_for, practices_where
-from denialdesk.services.bodies import Body
-from denialdesk.services.claims import ClaimCorrect, ClaimCreate
+from denialdesk.services.claims import ClaimCorrect, ClaimCreate, NoteBody
+from denialdesk.services.cursors import encode_cursor
 from denialdesk.store import claim_views
-from denialdesk.store import claims as store_claims
 
 router = APIRouter(tags=["claims"])
 
@@ -84,10 +83,6 @@ class ClaimPublic(BaseModel):
     next_deadline: dict[str, Any] | None
     events: list[EventPublic]
     closed_at: datetime | None
-
-
-class NoteBody(Body):
-    text: str = Field(min_length=1, max_length=4000)
 
 
 @router.post("/practices/{slug}/claims", response_model=ClaimCreated, status_code=201)
@@ -177,9 +172,5 @@ def get_claim(claim_id: Id, session: SessionDep, principal: PrincipalDep):
 
 @router.post("/claims/{claim_id}/notes", response_model=EventPublic, status_code=201)
 def add_note(claim_id: Id, body: NoteBody, session: SessionDep, principal: PrincipalDep):
-    claim = claim_service.load_claim(session, principal, claim_id, Action.WORK_OWN)
-    event = store_claims.add_event(
-        session, claim_id=claim.id, kind="note", detail=body.text, actor_id=principal.user_id
-    )
-    session.commit()
+    event = claim_service.add_note(session, principal, claim_id, body.text)
     return EventPublic.model_validate(event)

@@ -10,6 +10,8 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from denialdesk.domain.principal import Principal
+from denialdesk.services.errors import Unavailable
+from denialdesk.services.temporal import temporal_client
 from denialdesk.store.tokens import user_for_token
 from denialdesk.store.users import load_principal
 
@@ -47,19 +49,11 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 async def get_temporal(request: Request):
-    """The Temporal client of the app (app.state.temporal), connected on first use when the
-    app was given a `temporal_connect` coroutine; 503 when Temporal cannot be reached."""
-    state = request.app.state
-    client = getattr(state, "temporal", None)
-    connect = getattr(state, "temporal_connect", None)
-    if client is None and connect is not None:
-        try:
-            client = state.temporal = await connect()
-        except Exception:  # noqa: BLE001 (unreachable, TLS, auth: all mean "try again later")
-            client = None
-    if client is None:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="workflows unavailable")
-    return client
+    """The app's Temporal client (services/temporal.py); 503 when it cannot be reached."""
+    try:
+        return await temporal_client(request.app.state)
+    except Unavailable as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=exc.detail) from None
 
 
 TemporalDep = Annotated[Any, Depends(get_temporal)]

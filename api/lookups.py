@@ -14,10 +14,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from denialdesk.api.deps import PrincipalDep, SessionDep
-from denialdesk.api.paging import Id, Item, Page, PageDep, encode_cursor
+from denialdesk.api.paging import Id, Item, Page, PageDep
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.services.access import practice_for, require
+from denialdesk.services.cursors import encode_cursor
 from denialdesk.services.errors import NotFound
 from denialdesk.store import lookups
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -24,23 +23,19 @@ from denialdesk.api.paging import (
     KeyPageDep,
     Page,
     cursor_error,
-    decode_key,
-    encode_key,
 )
 from denialdesk.contracts.enums import FileProblem, TaskKind
-from denialdesk.domain.roles import Action
 from denialdesk.services import tasks as task_service
-from denialdesk.services.access import company_admin, practice_for, practices_where
 from denialdesk.services.bodies import Body
-from denialdesk.store import tasks as store_tasks
+from denialdesk.services.cursors import decode_key, encode_key
 from denialdesk.store.models import Task, User
 from denialdesk.store.types import utcnow
-from denialdesk.store.users import get_user
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["tasks"])
 SIGNAL_TIMEOUT = 5.0
 MAX_BULK = 500
+MAX_AMOUNT = Decimal("99999999.99")
 ASSIGNEE_HELP = "me, none or a username"
 BulkIds = Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(min_length=1)]
 
@@ -134,36 +129,24 @@ def list_tasks(
     payer: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     claim_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     authorization_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    due_before: Annotated[date | None, Query(description="due on or before this day")] = None,
+    amount_min: Annotated[Decimal | None, Query(ge=0, le=MAX_AMOUNT)] = None,
+    amount_max: Annotated[Decimal | None, Query(ge=0, le=MAX_AMOUNT)] = None,
+    claim_number: Annotated[
+        str | None,
+        Query(max_length=50, description="start of our claim number or the payer's"),
+    ] = None,
     sort: Annotated[Literal["priority", "due", "amount", "age"], Query()] = "priority",
 ):
-    practice_ids = practices_where(principal, Action.READ_WORK)
-    practice_id = None
-    if practice is not None:
-        practice_id = practice_for(session, principal, practice, Action.READ_WORK).id
-    where = store_tasks.TaskFilter(
-        status=status_,
-        kind=kind,
-        category=category,
-        practice_id=practice_id,
-        queue_id=queue,
-        payer_id=payer,
-        claim_id=claim_id,
-        authorization_id=authorization_id,
-    )
-    if assignee == "me":
-        where = replace(where, assignee_id=principal.user_id)
-    elif assignee == "none":
-        where = replace(where, unassigned=True)
-    elif assignee is not None:
-        user = get_user(session, username=assignee)
-        # An unknown username matches nothing (an empty page tells nobody who exists).
-        where = replace(where, assignee_id=user.id if user else 0)
+    query = task_service.TaskQuery(
+        status=status_, assignee=assignee, kind=kind, category=category, practice=practice,
+        queue=queue, payer=payer, claim_id=claim_id, authorization_id=authorization_id,
+        due_before=due_before, amount_min=amount_min, amount_max=amount_max,
+        claim_number=claim_number, sort=sort,
+    )  # fmt: skip
     try:
         after = decode_key(page.cursor, sort=sort) if page.cursor else None
-        result = store_tasks.list_tasks(
-            session, practice_ids=practice_ids, where=where, sort=sort, after=after,
-            limit=page.limit, company=practice_id is None and company_admin(principal),
-        )  # fmt: skip
+        result = task_service.list_tasks(session, principal, query, after=after, limit=page.limit)
     except ValueError as exc:
         raise cursor_error(page.cursor or "", str(exc)) from None
     return Page[TaskPublic](

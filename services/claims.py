@@ -59,6 +59,10 @@ class ClaimCreate(Body):
     lines: list[LineBody] = Field(min_length=1, max_length=50)
 
 
+class NoteBody(Body):
+    text: str = Field(min_length=1, max_length=4000)
+
+
 class ClaimCorrect(Body):
     authorization_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     diagnoses: list[Code] | None = Field(default=None, min_length=1, max_length=12)
@@ -139,3 +143,13 @@ async def correct_claim(
     with workflow_refusals("claim"):
         await workflows.correct_claim(client, claim_workflow_id(slug, claim.id), correction)
     return claim
+
+
+def add_note(session: Session, principal: Principal, claim_id: int, text: str):
+    """A note on the claim's timeline, by the caller (committed)."""
+    claim = load_claim(session, principal, claim_id, Action.WORK_OWN)
+    event = store_claims.add_event(
+        session, claim_id=claim.id, kind="note", detail=text, actor_id=principal.user_id
+    )
+    session.commit()
+    return event

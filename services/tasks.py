@@ -11,22 +11,163 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from denialdesk.contracts.claim import TASK_CHANGED_SIGNAL, TaskChange
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
-from denialdesk.services.access import company_admin, practices_where, require
+from denialdesk.services.access import company_admin, practice_for, practices_where, require
 from denialdesk.services.errors import Conflict, Invalid, NotFound, invalid
 from denialdesk.store import tasks as store_tasks
 from denialdesk.store.errors import InputError
-from denialdesk.store.models import Practice, Task
+from denialdesk.store.models import (
+    Authorization,
+    Claim,
+    Coverage,
+    Payer,
+    Practice,
+    Task,
+    User,
+)
 from denialdesk.store.users import get_user, load_principal
 
 log = logging.getLogger(__name__)
 SIGNAL_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """What a worklist asks for (the API's query parameters, the page's filters)."""
+
+    status: str | None = None
+    assignee: str | None = None  # "me", "none" or a username
+    kind: str | None = None
+    category: str | None = None
+    practice: str | None = None  # slug
+    queue: int | None = None
+    payer: int | None = None
+    claim_id: int | None = None
+    authorization_id: int | None = None
+    due_before: date | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    claim_number: str | None = None
+    sort: str = "priority"
+
+
+@dataclass(frozen=True)
+class _Scope:
+    practice_ids: list[int] | None
+    where: store_tasks.TaskFilter
+    company: bool
+
+
+def _scope(session: Session, principal: Principal, query: TaskQuery) -> _Scope:
+    practice_ids = practices_where(principal, Action.READ_WORK)
+    practice_id = None
+    if query.practice is not None:
+        practice_id = practice_for(session, principal, query.practice, Action.READ_WORK).id
+    where = store_tasks.TaskFilter(
+        status=query.status,
+        kind=query.kind,
+        category=query.category,
+        practice_id=practice_id,
+        queue_id=query.queue,
+        payer_id=query.payer,
+        claim_id=query.claim_id,
+        authorization_id=query.authorization_id,
+        due_before=query.due_before,
+        amount_min=query.amount_min,
+        amount_max=query.amount_max,
+        claim_number=query.claim_number or None,
+    )
+    if query.assignee == "me":
+        where = replace(where, assignee_id=principal.user_id)
+    elif query.assignee == "none":
+        where = replace(where, unassigned=True)
+    elif query.assignee is not None:
+        user = get_user(session, username=query.assignee)
+        # An unknown username matches nothing (an empty page tells nobody who exists).
+        where = replace(where, assignee_id=user.id if user else 0)
+    company = practice_id is None and company_admin(principal)
+    return _Scope(practice_ids, where, company)
+
+
+def list_tasks(
+    session: Session,
+    principal: Principal,
+    query: TaskQuery,
+    *,
+    after: tuple[str | None, int] | None = None,
+    limit: int = 50,
+) -> store_tasks.TaskPage:
+    """One keyset page of the tasks the caller may read. ValueError: a cursor or sort that
+    does not fit; NotFound: a practice the caller cannot read."""
+    scope = _scope(session, principal, query)
+    return store_tasks.list_tasks(
+        session, practice_ids=scope.practice_ids, where=scope.where, sort=query.sort,
+        after=after, limit=limit, company=scope.company,
+    )  # fmt: skip
+
+
+def count_tasks(session: Session, principal: Principal, query: TaskQuery) -> int:
+    scope = _scope(session, principal, query)
+    return store_tasks.count_tasks(
+        session, practice_ids=scope.practice_ids, where=scope.where, company=scope.company
+    )
+
+
+@dataclass(frozen=True)
+class TaskLabels:
+    """What a worklist row names beside the task's own columns."""
+
+    claim_number: str | None
+    payer: str | None
+    assignee: str | None
+
+
+def labels(session: Session, tasks: Sequence[Task]) -> dict[int, TaskLabels]:
+    """Claim numbers, payer names and assignees' usernames of a page of tasks (three
+    queries for the page, whatever its length)."""
+    claim_ids = {t.claim_id for t in tasks if t.claim_id is not None}
+    auth_ids = {t.authorization_id for t in tasks if t.authorization_id is not None}
+    user_ids = {t.assignee_id for t in tasks if t.assignee_id is not None}
+    claims = {}
+    if claim_ids:
+        rows = session.exec(
+            select(Claim.id, Claim.control_number, Payer.name)
+            .join(Payer, Payer.id == Claim.payer_id)
+            .where(col(Claim.id).in_(claim_ids))
+        ).all()
+        claims = {claim_id: (number, payer) for claim_id, number, payer in rows}
+    auth_payers = {}
+    if auth_ids:
+        rows = session.exec(
+            select(Authorization.id, Payer.name)
+            .join(Coverage, Coverage.id == Authorization.coverage_id)
+            .join(Payer, Payer.id == Coverage.payer_id)
+            .where(col(Authorization.id).in_(auth_ids))
+        ).all()
+        auth_payers = {auth_id: name for auth_id, name in rows}
+    users = {}
+    if user_ids:
+        found_users = session.exec(
+            select(User.id, User.username).where(col(User.id).in_(user_ids))
+        ).all()
+        users = {user_id: name for user_id, name in found_users}
+    found = {}
+    for task in tasks:
+        number, payer = claims.get(task.claim_id, (None, None))
+        found[task.id] = TaskLabels(
+            claim_number=number,
+            payer=payer or auth_payers.get(task.authorization_id),
+            assignee=users.get(task.assignee_id),
+        )
+    return found
 
 
 def load_task(session: Session, principal: Principal, task_id: int, action: Action) -> Task:

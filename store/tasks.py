@@ -56,6 +56,22 @@ class TaskFilter:
     payer_id: int | None = None
     claim_id: int | None = None
     authorization_id: int | None = None
+    due_before: date | None = None  # due on or before; tasks without a due date drop out
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    # The claim's number (ours, DD…) or the payer's claim number: a prefix, any case.
+    claim_number: str | None = None
+
+
+def count_tasks(
+    session: Session,
+    *,
+    practice_ids: Collection[int] | None,
+    where: TaskFilter = TaskFilter(),  # noqa: B008 (frozen, never mutated)
+    company: bool = False,
+) -> int:
+    query = select(func.count()).select_from(Task)
+    return session.exec(query.where(*_conditions(practice_ids, where, company=company))).one()
 
 
 def get_task(session: Session, *, task_id: int) -> Task | None:
@@ -161,6 +177,19 @@ def _conditions(practice_ids: Collection[int] | None, where: TaskFilter, *, comp
     ):
         if value is not None:
             conditions.append(column == value)
+    if where.due_before is not None:
+        conditions.append(col(Task.due_at) <= where.due_before)
+    if where.amount_min is not None:
+        conditions.append(col(Task.amount) >= where.amount_min)
+    if where.amount_max is not None:
+        conditions.append(col(Task.amount) <= where.amount_max)
+    if where.claim_number:
+        prefix = where.claim_number.strip().upper()
+        numbered = or_(
+            func.upper(col(Claim.control_number)).startswith(prefix, autoescape=True),
+            func.upper(col(Claim.payer_claim_number)).startswith(prefix, autoescape=True),
+        )
+        conditions.append(exists().where(Claim.id == Task.claim_id, numbered))
     if where.payer_id is not None:
         # A task concerns a claim (its payer) or an authorization (its coverage's payer).
         by_claim = exists().where(Claim.id == Task.claim_id, Claim.payer_id == where.payer_id)

@@ -1,14 +1,16 @@
-"""Jinja2 rendering: whole pages, or one named block when htmx asks for a fragment.
+"""Jinja2 rendering: whole pages, or named blocks a route asks for when htmx swaps a part.
 
 A template wraps each swappable region in a block named like the element's id, e.g.
-<section id="worklist">{% block worklist %}...{% endblock %}</section>. An htmx request
-targeting #worklist then gets just that block, rendered from the same template, so a page
-and its fragments cannot drift apart.
+<section id="results">{% block results %}...{% endblock %}</section>. A route that answers an
+htmx request says which block it returns (`block=`) and which others travel with it as
+out-of-band swaps (`oob=`: each such block renders its own element, marked hx-swap-oob when
+the context has `oob`), so a page and its fragments come from one template and cannot drift
+apart, and nothing is guessed from request headers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,15 +47,15 @@ SECURITY_HEADERS = {
 }
 
 
-def fragment_block(request: Request, template: jinja2.Template) -> str | None:
-    """The block to render alone for this request, or None for the whole page."""
+def htmx_part(request: Request) -> bool:
+    """True when htmx asks for a part of the page (not a boosted navigation, not a history
+    restore, which both want the whole page)."""
     headers = request.headers
-    if headers.get("HX-Request") != "true" or headers.get("HX-Boosted") == "true":
-        return None
-    if headers.get("HX-History-Restore-Request") == "true":
-        return None  # htmx restores history by swapping in a whole page
-    target = headers.get("HX-Target")
-    return target if target in template.blocks else None
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def render(
@@ -61,17 +63,24 @@ def render(
     name: str,
     context: Mapping[str, Any] | None = None,
     *,
+    block: str | None = None,
+    oob: Sequence[str] = (),
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
+    """The whole page, or (`block`) one named block followed by the `oob` blocks."""
     template = env.get_template(name)
     values = {"request": request, "csrf_field": CSRF_FIELD, "csrf_token": csrf_token(request)}
     values.update(context or {})
-    block = fragment_block(request, template)
     if block is None:
         html = template.render(values)
     else:
-        html = "".join(template.blocks[block](template.new_context(values)))
+        html = _block(template, block, values)
+        html += "".join(_block(template, extra, {**values, "oob": True}) for extra in oob)
     response = HTMLResponse(html, status_code=status_code)
     response.headers.update({**SECURITY_HEADERS, **(headers or {})})
     return response
+
+
+def _block(template: jinja2.Template, name: str, values: Mapping[str, Any]) -> str:
+    return "".join(template.blocks[name](template.new_context(dict(values))))

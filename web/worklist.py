@@ -1,35 +1,184 @@
-"""The worklist page: tabs over the user's tasks (no tasks exist yet; a later issue adds them)."""
+"""The worklist: tabs with live counts, filters and sort kept in the URL, keyset paging, and
+the Next task button. Reads and writes go through services/tasks.py, as the API's do.
+
+A hand-edited or stale link never fails: a value that does not parse is dropped from the
+view and named in a notice above the list.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from denialdesk.contracts.enums import TaskKind
+from denialdesk.domain.carc import CATEGORY_PRECEDENCE
 from denialdesk.domain.principal import Principal
-from denialdesk.store.models import Practice
+from denialdesk.domain.roles import Action
+from denialdesk.services import tasks as task_service
+from denialdesk.services.access import practices_where
+from denialdesk.services.cursors import decode_key, encode_key
+from denialdesk.services.errors import ServiceError
+from denialdesk.services.temporal import temporal_client
+from denialdesk.store.models import Payer, Practice
+from denialdesk.store.types import utcnow
 from denialdesk.web.deps import DbDep, OptionalPrincipalDep, PrincipalDep
-from denialdesk.web.render import render
+from denialdesk.web.render import htmx_part, render
+from denialdesk.web.views import countdown, money
 
 router = APIRouter()
+PAGE_SIZE = 50
+SORTS = {"priority": "Priority", "due": "Due date", "amount": "Amount", "age": "Oldest first"}
 
 
 @dataclass(frozen=True)
 class Tab:
     key: str
     label: str
+    status: str
+    assignee: str | None = None
 
 
 TABS = (
-    Tab("mine", "My tasks"),
-    Tab("unassigned", "Unassigned"),
-    Tab("open", "All open"),
-    Tab("pended", "Pended"),
-    Tab("done", "Done"),
+    Tab("mine", "My tasks", "open", "me"),
+    Tab("unassigned", "Unassigned", "open", "none"),
+    Tab("open", "All open", "open"),
+    Tab("pended", "Pended", "pended"),
+    Tab("done", "Done", "done"),
 )
-_TAB_KEYS = {tab.key for tab in TABS}
+_TABS = {tab.key: tab for tab in TABS}
+# The filters a link keeps, in the order the form shows them.
+FILTERS = (
+    "practice",
+    "kind",
+    "category",
+    "payer",
+    "assignee",
+    "due_before",
+    "amount_min",
+    "amount_max",
+    "q",
+)
+
+
+@dataclass(frozen=True)
+class View:
+    """The worklist as the URL asks for it, after dropping what does not parse."""
+
+    tab: Tab
+    values: dict[str, str]  # the filters as typed (kept in links and the form)
+    query: task_service.TaskQuery
+    sort: str
+    problems: list[str]
+
+    def link(self, **changes: str | None) -> str:
+        sort = None if self.sort == "priority" else self.sort  # the default stays out of links
+        params = {"tab": self.tab.key, **self.values, "sort": sort} | changes
+        return "/worklist?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def read_view(request: Request) -> View:
+    params = request.query_params
+    tab = _TABS.get(params.get("tab", ""), TABS[0])
+    values = {name: params[name].strip() for name in FILTERS if params.get(name, "").strip()}
+    sort = params.get("sort") if params.get("sort") in SORTS else "priority"
+    problems: list[str] = []
+    typed: dict = {}
+    for name, parse, what in (
+        ("payer", int, "a payer"),
+        ("due_before", date.fromisoformat, "a date (YYYY-MM-DD)"),
+        ("amount_min", Decimal, "an amount"),
+        ("amount_max", Decimal, "an amount"),
+    ):
+        if name in values:
+            try:
+                typed[name] = parse(values[name])
+            except (ValueError, InvalidOperation):
+                problems.append(f"{name.replace('_', ' ')}: {values.pop(name)!r} is not {what}")
+    for name, allowed in (("kind", set(TaskKind)), ("category", set(CATEGORY_PRECEDENCE))):
+        if name in values and values[name] not in allowed:
+            problems.append(f"{name}: no such {name} {values.pop(name)!r}")
+    query = task_service.TaskQuery(
+        status=tab.status,
+        assignee=tab.assignee or values.get("assignee"),
+        kind=values.get("kind"),
+        category=values.get("category"),
+        practice=values.get("practice"),
+        payer=typed.get("payer"),
+        due_before=typed.get("due_before"),
+        amount_min=typed.get("amount_min"),
+        amount_max=typed.get("amount_max"),
+        claim_number=values.get("q", "")[:50] or None,
+        sort=sort,
+    )
+    return View(tab, values, query, sort, problems)
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    kind: str
+    claim_id: int | None
+    claim_number: str | None
+    payer: str | None
+    category: str | None
+    amount: str
+    due_at: date | None
+    countdown: str
+    overdue: bool
+    assignee: str | None
+    priority: str
+    priority_reason: str
+    status: str
+
+
+def rows_of(db: Session, tasks, today: date) -> list[Row]:
+    named = task_service.labels(db, tasks)
+    rows = []
+    for task in tasks:
+        label = named[task.id]
+        left = countdown(task.due_at, today)
+        rows.append(
+            Row(
+                id=task.id,
+                kind=task.kind,
+                claim_id=task.claim_id,
+                claim_number=label.claim_number,
+                payer=label.payer,
+                category=task.category,
+                amount=money(task.amount),
+                due_at=task.due_at,
+                countdown=left.text,
+                overdue=left.overdue,
+                assignee=label.assignee,
+                priority=f"{task.priority:.0f}",
+                priority_reason=task.priority_reason,
+                status=task.status,
+            )
+        )
+    return rows
+
+
+def filter_choices(db: Session, principal: Principal) -> dict:
+    """The practices and payers the caller may filter by."""
+    practice_ids = practices_where(principal, Action.READ_WORK)
+    practices = select(Practice).order_by(col(Practice.legal_name))
+    payers = select(Payer).order_by(col(Payer.name), col(Payer.id))
+    if practice_ids is not None:
+        practices = practices.where(col(Practice.id).in_(practice_ids))
+        payers = payers.where(col(Payer.practice_id).in_(practice_ids))
+    return {
+        "practices": db.exec(practices).all(),
+        "payers": db.exec(payers).all(),
+        "kinds": [kind.value for kind in TaskKind],
+        "categories": CATEGORY_PRECEDENCE,
+        "sorts": SORTS,
+    }
 
 
 def access_summary(db: Session, principal: Principal) -> list[tuple[str, str]]:
@@ -38,7 +187,7 @@ def access_summary(db: Session, principal: Principal) -> list[tuple[str, str]]:
         return [(principal.all_practices_role.value.capitalize(), "all practices")]
     names = {
         practice.id: practice.legal_name
-        for practice in db.exec(select(Practice).where(Practice.id.in_(principal.roles)))
+        for practice in db.exec(select(Practice).where(col(Practice.id).in_(principal.roles)))
     }
     by_role: dict[str, list[str]] = {}
     for practice_id, role in principal.roles.items():
@@ -53,17 +202,85 @@ def home(principal: OptionalPrincipalDep) -> Response:
 
 
 @router.get("/worklist")
-def worklist(request: Request, principal: PrincipalDep, db: DbDep, tab: str = "mine") -> Response:
-    # An unknown tab in a hand-edited or stale link shows the default rather than an error.
-    active = tab if tab in _TAB_KEYS else TABS[0].key
-    return render(
-        request,
-        "worklist.html",
-        {
-            "principal": principal,
-            "access": access_summary(db, principal),
-            "tabs": TABS,
-            "active_tab": active,
-            "tasks": [],
-        },
-    )
+def worklist(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
+    view = read_view(request)
+    today = utcnow().date()  # the business day, as the workflows count it
+    cursor = request.query_params.get("cursor")
+    problems = list(view.problems)
+    try:
+        after = decode_key(cursor, sort=view.sort) if cursor else None
+    except ValueError:
+        problems.append("that page of the list is gone; showing the first page")
+        after = None
+    try:
+        page = task_service.list_tasks(db, principal, view.query, after=after, limit=PAGE_SIZE)
+        counts = {
+            tab.key: task_service.count_tasks(
+                db, principal, replace(view.query, status=tab.status, assignee=_assignee(tab, view))
+            )
+            for tab in TABS
+        }
+    except ServiceError as exc:  # a practice the caller cannot read, or no reading role
+        problems.append(f"practice: {exc.detail}")
+        view = replace(view, values={k: v for k, v in view.values.items() if k != "practice"})
+        return _error_view(request, principal, db, view, problems)
+    more = view.link(cursor=encode_key(page.next_key, sort=view.sort)) if page.next_key else None
+    context = {
+        "principal": principal,
+        "view": view,
+        "tabs": TABS,
+        "counts": counts,
+        "rows": rows_of(db, page.items, today),
+        "more": more,
+        "problems": problems,
+        "notice": request.query_params.get("notice"),
+    }
+    if htmx_part(request):
+        # Load more appends rows; the filter form replaces the results (tabs and counts).
+        if cursor:
+            return render(request, "worklist.html", context, block="more_rows")
+        # A tab link changes the tab the filter form sends: its hidden input travels along.
+        return render(request, "worklist.html", context, block="results", oob=["tab_input"])
+    context |= {"access": access_summary(db, principal), **filter_choices(db, principal)}
+    return render(request, "worklist.html", context)
+
+
+def _assignee(tab: Tab, view: View) -> str | None:
+    return tab.assignee or view.values.get("assignee")
+
+
+def _error_view(request, principal, db, view: View, problems: list[str]) -> Response:
+    context = {
+        "principal": principal,
+        "view": view,
+        "tabs": TABS,
+        "counts": {},
+        "rows": [],
+        "more": None,
+        "problems": problems,
+        "notice": None,
+        "access": access_summary(db, principal),
+        **filter_choices(db, principal),
+    }
+    return render(request, "worklist.html", context)
+
+
+@router.post("/worklist/next")
+async def next_task(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
+    """Take the highest-priority unassigned task of the caller's queues and open it."""
+    try:
+        task = task_service.take_next(db, principal)
+    except ServiceError as exc:
+        return _redirect(f"/worklist?notice={exc.detail}")
+    if task is None:
+        return _redirect("/worklist?tab=unassigned&notice=none-left")
+    try:
+        client = await temporal_client(request.app.state)
+    except ServiceError:
+        client = None  # the workflow's timers catch up later
+    await task_service.notify(client, task, "assigned")
+    return _redirect(f"/tasks/{task.id}")
+
+
+def _redirect(location: str) -> Response:
+    return RedirectResponse(location, status.HTTP_303_SEE_OTHER)

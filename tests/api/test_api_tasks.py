@@ -11,8 +11,8 @@ from desk import Desk, _user, desk_fixture  # noqa: F401 (the `desk` fixture)
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from denialdesk.api.paging import encode_key
 from denialdesk.contracts.claim import TASK_CHANGED_SIGNAL
+from denialdesk.services.cursors import encode_key
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import Task
 from denialdesk.store.tokens import issue_token

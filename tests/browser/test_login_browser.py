@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery"
 SCREENSHOT = "/tmp/denialdesk-worklist.png"
-EMPTY_STATE = "No tasks yet — claims that need work will appear here."
+EMPTY_STATE = "No tasks assigned to you — press Next task to take one."
 
 
 @pytest.fixture
@@ -36,7 +36,14 @@ def user(engine) -> str:
 def console_errors(page) -> list[str]:
     """Browser console errors, e.g. a Content-Security-Policy violation blocking htmx."""
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(f"{msg.text} @ {msg.location} url={page.url}")
+            if msg.type == "error"
+            else None
+        ),
+    )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
 
@@ -55,16 +62,17 @@ def test_login_worklist_tabs_logout(page, live_server, user, console_errors):
     expect(page).to_have_url(f"{live_server}/worklist")
     expect(page.get_by_text(EMPTY_STATE)).to_be_visible()
     expect(page.locator(".username")).to_have_text("sam")
-    expect(page.get_by_text("Riverbend Psychiatry")).to_be_visible()
+    expect(page.locator(".access")).to_contain_text("Riverbend Psychiatry")
     page.screenshot(path=SCREENSHOT, full_page=True)
 
     # Keyboard: Enter on a tab swaps the list in place (htmx), pushes the URL, keeps focus.
-    done = page.get_by_role("link", name="Done")
+    done = page.locator("#tab-done")
     done.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server}/worklist?tab=done")
     expect(done).to_have_attribute("aria-current", "page")
-    expect(page.get_by_role("link", name="My tasks")).not_to_have_attribute("aria-current", "page")
+    expect(page.locator("#tab-mine")).not_to_have_attribute("aria-current", "page")
+    expect(page.locator("#tab-input")).to_have_value("done")  # the filters now ask for Done
     expect(page.locator("#tab-done")).to_be_focused()
     expect(page.locator("header.topbar")).to_have_count(1)  # a fragment, not a nested page
 

@@ -65,10 +65,10 @@ def test_worklist_shows_user_practice_role_tabs_and_empty_state(logged_in):
     assert "sam" in page
     assert "Specialist" in page and "Riverbend Psychiatry" in page
     for label in ("My tasks", "Unassigned", "All open", "Pended", "Done"):
-        assert f">{label}</a>" in page
-    assert "No tasks yet — claims that need work will appear here." in page
+        assert f">{label}\n" in page
+    assert "No tasks assigned to you — press Next task to take one." in page
     assert 'action="/logout"' in page
-    assert 'aria-current="page">My tasks</a>' in page
+    assert 'aria-current="page">My tasks' in page
 
 
 def test_admin_of_every_practice_is_shown_so(client, make_user, log_in):
@@ -78,25 +78,27 @@ def test_admin_of_every_practice_is_shown_so(client, make_user, log_in):
 
 def test_tab_from_query_string_is_current(logged_in):
     page = logged_in.get("/worklist?tab=pended").text
-    assert 'aria-current="page">Pended</a>' in page
-    assert 'aria-current="page">My tasks</a>' not in page
+    assert 'aria-current="page">Pended' in page
+    assert 'aria-current="page">My tasks' not in page
 
 
 def test_unknown_tab_falls_back_to_my_tasks(logged_in):
     response = logged_in.get("/worklist?tab=<script>")
     assert response.status_code == 200
-    assert 'aria-current="page">My tasks</a>' in response.text
+    assert 'aria-current="page">My tasks' in response.text
     assert "<script>" not in response.text
 
 
-def test_htmx_tab_request_gets_only_the_fragment(logged_in):
-    response = logged_in.get(
-        "/worklist?tab=done", headers={"HX-Request": "true", "HX-Target": "worklist"}
-    )
+def test_htmx_filter_request_gets_only_the_results(logged_in):
+    response = logged_in.get("/worklist?tab=done", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "<html" not in response.text and "<header" not in response.text
-    assert 'aria-current="page">Done</a>' in response.text
-    assert "No tasks yet" in response.text
+    assert "<form" not in response.text  # the filters stay as the user set them...
+    assert (
+        'id="tab-input" name="tab" value="done" hx-swap-oob="true"' in response.text
+    )  # ...but Done
+    assert 'aria-current="page">Done' in response.text
+    assert "Nothing here yet." in response.text
 
 
 def test_htmx_history_restore_gets_the_whole_page(logged_in):

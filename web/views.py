@@ -1,0 +1,30 @@
+"""How the pages say numbers and dates: money, deadline countdowns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Countdown:
+    text: str
+    overdue: bool
+
+
+def countdown(due: date | None, today: date) -> Countdown:
+    """ "9 days left", "due today", "3 days overdue"; "no deadline" without a due date."""
+    if due is None:
+        return Countdown("no deadline", False)
+    days = (due - today).days
+    if days == 0:
+        return Countdown("due today", False)
+    plural = "" if abs(days) == 1 else "s"
+    if days < 0:
+        return Countdown(f"{-days} day{plural} overdue", True)
+    return Countdown(f"{days} day{plural} left", False)
+
+
+def money(amount: Decimal | None) -> str:
+    return "" if amount is None else f"${amount:,.2f}"
