@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -79,3 +81,35 @@ def page(browser):
         yield page
     finally:
         context.close()
+
+
+# Screenshots land under the test run's output (DENIALDESK_TEST_OUTPUT, default test-output/
+# at the repository root, ignored by git), one file per page and screen size, to be looked at.
+SIZES = {"laptop": {"width": 1366, "height": 768}, "tablet": {"width": 820, "height": 1180}}
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    root = Path(__file__).resolve().parents[2]
+    folder = Path(os.environ.get("DENIALDESK_TEST_OUTPUT", root / "test-output")) / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def screenshot(shots):
+    """screenshot(page, NAME): the page at each size in SIZES, as NAME-laptop.png and
+    NAME-tablet.png; the paths saved."""
+
+    def take(page, name: str) -> list[Path]:
+        saved = []
+        for size, viewport in SIZES.items():
+            page.set_viewport_size(viewport)
+            page.evaluate("window.scrollTo(0, 0)")  # the page as it opens, from its top
+            path = shots / f"{name}-{size}.png"
+            page.screenshot(path=str(path), full_page=False)
+            saved.append(path)
+        page.set_viewport_size(SIZES["laptop"])
+        return saved
+
+    return take

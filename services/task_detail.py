@@ -1,0 +1,114 @@
+"""What a specialist reads to work one task: the task, its claim and lines, the denial codes in
+plain English, the timeline with who did what. Read-only; the writes are services/tasks.py,
+services/claims.py and services/decisions.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from denialdesk.domain import carc as codes
+from denialdesk.domain.principal import Principal
+from denialdesk.domain.roles import Action
+from denialdesk.services.tasks import TaskLabels, labels, load_task
+from denialdesk.store import claim_views
+from denialdesk.store.models import Claim, ClaimEvent, ClaimVersion, ServiceLine, Task, User
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DenialLine:
+    group: str
+    group_text: str
+    carc: Code
+    remarks: list[Code]
+    amount: str
+    category: str | None
+    appealable: bool
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    detail: str
+    who: str | None
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    task: Task
+    label: TaskLabels
+    claim: Claim | None
+    lines: list[ServiceLine]
+    denials: list[DenialLine]
+    action_text: str | None
+    timeline: list[TimelineEntry]
+    may_manage: bool
+
+
+def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDetail:
+    task = load_task(session, principal, task_id, Action.READ_WORK)
+    claim = session.get(Claim, task.claim_id) if task.claim_id else None
+    lines: list[ServiceLine] = []
+    denials: list[DenialLine] = []
+    timeline: list[TimelineEntry] = []
+    if claim is not None:
+        lines = list(
+            session.exec(
+                select(ServiceLine)
+                .join(ClaimVersion, col(ClaimVersion.id) == ServiceLine.claim_version_id)
+                .where(ClaimVersion.claim_id == claim.id, ClaimVersion.version == claim.version)
+                .order_by(col(ServiceLine.line_number))
+            )
+        )
+        detail = claim_views.claim_detail(session, claim=claim)
+        denials = [_denial(d) for d in detail.denials]
+        timeline = _timeline(session, claim.id)
+    action = task.recommended_action
+    may_manage = task.practice_id is not None and principal.may(
+        task.practice_id, Action.MANAGE_WORK
+    )
+    return TaskDetail(
+        task=task,
+        label=labels(session, [task])[task.id],
+        claim=claim,
+        lines=lines,
+        denials=denials,
+        action_text=action.replace("_", " ") if action else None,
+        timeline=timeline,
+        may_manage=may_manage,
+    )
+
+
+def _denial(denial: claim_views.Denial) -> DenialLine:
+    return DenialLine(
+        group=denial.group,
+        group_text=codes.group_description(denial.group),
+        carc=Code(denial.carc, codes.carc(denial.carc).description),
+        remarks=[Code(r, codes.rarc(r).description) for r in denial.rarc],
+        amount=denial.amount,
+        category=denial.category,
+        appealable=denial.appealable,
+    )
+
+
+def _timeline(session: Session, claim_id: int) -> list[TimelineEntry]:
+    """Newest first, each with the username of who did it (None: the system)."""
+    rows = session.exec(
+        select(ClaimEvent, User.username)
+        .join(User, col(User.id) == ClaimEvent.actor_id, isouter=True)
+        .where(ClaimEvent.claim_id == claim_id)
+        .order_by(col(ClaimEvent.at).desc(), col(ClaimEvent.id).desc())
+    ).all()
+    return [
+        TimelineEntry(e.at, e.kind, claim_views.readable_detail(e.kind, e.detail), who)
+        for e, who in rows
+    ]

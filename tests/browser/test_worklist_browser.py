@@ -1,0 +1,91 @@
+"""A specialist's morning in Chromium: the worklist with real rows, filters that keep the URL,
+Next task, the task page, a note; screenshots of both pages at laptop and tablet sizes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factories
+import pytest
+import work_data
+from playwright.sync_api import expect
+
+from denialdesk.store.db import session_scope
+from denialdesk.store.models import ClaimEvent, ClaimVersion, ServiceLine
+from denialdesk.store.users import create_user
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+CATEGORIES = ["authorization", "eligibility", "coding", "medical_necessity", "benefit_limit",
+              "credentialing", "timely_filing"]  # fmt: skip
+
+
+@pytest.fixture
+def desk(engine):
+    """Thirty denials over two payers, as the demo would show them."""
+    today = date.today()
+    with session_scope(engine) as session:
+        practice = factories.practice(session, slug="riverbend", legal_name="Riverbend Psychiatry")
+        create_user(session, username="sam", password=PASSWORD, role="specialist",
+                    practice_slugs=["riverbend"])  # fmt: skip
+        where = work_data.parties(session, practice)
+        zenith = factories.payer(session, practice, name="Zenith Health")
+        for n in range(30):
+            payer = zenith.id if n % 3 == 0 else where.payer_id
+            claim = work_data.claim(session, where, control_number=f"DD{n + 1:010d}",
+                                    payer_id=payer)  # fmt: skip
+            version = ClaimVersion(claim_id=claim.id, version=1, total_charge=Decimal("180.00"))
+            session.add(version)
+            session.flush()
+            session.add(ServiceLine(claim_version_id=version.id, line_number=1,
+                                    service_date=today - timedelta(days=30 + n), code="90837",
+                                    charge=Decimal("180.00"), place_of_service="11",
+                                    dx_pointers=[1]))  # fmt: skip
+            session.add(ClaimEvent(claim_id=claim.id, kind="denied", detail="CO-197 N54"))
+            amount = Decimal(40 + 37 * n % 900)
+            due = today + timedelta(days=(n * 7) % 95 - 3)
+            work_data.task(session, practice, claim_id=claim.id, amount=amount,
+                           category=CATEGORIES[n % len(CATEGORIES)], due_at=due,
+                           priority=float(amount) / 10,
+                           priority_reason=f"${amount} · {(due - today).days} days left",
+                           recommended_action="obtain_retro_authorization")  # fmt: skip
+    return "sam"
+
+
+def test_specialist_filters_takes_the_next_task_and_notes_it(page, live_server, desk, screenshot):
+    page.goto(f"{live_server}/login?next=/worklist%3Ftab%3Dopen")
+    page.get_by_label("Username").fill(desk)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{live_server}/worklist?tab=open")
+    rows = page.locator("#task-rows tr[id^=task-]")
+    expect(rows).to_have_count(30)
+    expect(page.locator("#tab-open .count")).to_have_text("30")
+    screenshot(page, "worklist")
+
+    # A filter narrows the list in place and lands in the URL (a link reproduces the view).
+    page.get_by_label("Payer").select_option(label="Zenith Health")
+    expect(rows).to_have_count(10)
+    expect(page).to_have_url(re.compile(r"tab=open.*payer=\d+"))
+    expect(page.locator("#tab-open .count")).to_have_text("10")
+    page.reload()
+    expect(rows).to_have_count(10)
+
+    page.get_by_role("button", name=re.compile("Next task")).click()
+    expect(page).to_have_url(re.compile(r"/tasks/\d+$"))
+    expect(page.locator(".recommended")).to_have_text("obtain retro authorization")
+    expect(page.get_by_text("CO-197 N54")).to_be_visible()
+    expect(page.get_by_role("button", name="Give back to the queue")).to_be_visible()
+
+    page.get_by_label("Add a note").fill("Asked the payer for the retro authorization form")
+    page.get_by_role("button", name="Add note").click()
+    note = page.locator("#timeline li").filter(has_text="Asked the payer")
+    expect(note).to_contain_text("sam")
+    expect(page.get_by_label("Add a note")).to_have_value("")  # the form came back empty
+    screenshot(page, "task-detail")
+
+    page.get_by_role("link", name="← Worklist").click()
+    expect(page.locator("#tab-mine .count")).to_have_text("1")

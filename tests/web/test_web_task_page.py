@@ -1,0 +1,121 @@
+"""The task page: facts, lines, timeline and notes, take and give back, and every refusal shown
+on the page (stale version, bad decision values, workflows unreachable) instead of a crash."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import factories
+import pytest
+import work_data
+from sqlmodel import Session
+
+from denialdesk.store.db import session_scope
+from denialdesk.store.models import ClaimEvent, ClaimVersion, Practice, ServiceLine, Task
+
+
+@pytest.fixture
+def worked(logged_in, engine, practice):
+    with session_scope(engine) as session:
+        river = session.get(Practice, practice.id)
+        where = work_data.parties(session, river)
+        claim = work_data.claim(session, where, control_number="DD0000000555",
+                                payer_claim_number="PCN-9")  # fmt: skip
+        version = ClaimVersion(claim_id=claim.id, version=1, total_charge=Decimal("180.00"))
+        session.add(version)
+        session.flush()
+        session.add(ServiceLine(claim_version_id=version.id, line_number=1,
+                                service_date=date(2026, 3, 2), code="90837", modifiers=["95"],
+                                charge=Decimal("180.00"), place_of_service="02",
+                                dx_pointers=[1]))  # fmt: skip
+        session.add(ClaimEvent(claim_id=claim.id, kind="denied", detail="CO-197 N54"))
+        task = work_data.task(session, river, claim_id=claim.id, amount=Decimal("180.00"),
+                              recommended_action="obtain_retro_authorization",
+                              priority_reason="$180 · 20 days left")  # fmt: skip
+        other = work_data.parties(session, factories.practice(session, slug="elsewhere"))
+        hidden = work_data.task(session, other.practice)
+        return {"task": task.id, "hidden": hidden.id}
+
+
+def test_the_page_names_what_to_do_and_the_claim(logged_in, worked):
+    html = logged_in.get(f"/tasks/{worked['task']}").text
+    expected = ("DD0000000555", "PCN-9", "obtain retro authorization", "$180.00",
+                "$180 · 20 days left", "90837", "CO-197 N54", "unassigned", "Take it")  # fmt: skip
+    for text in expected:
+        assert text in html, text
+    for action in ("resubmit", "appeal", "write off", "bill patient", "reroute"):
+        assert f"> {action}</label>" in html
+
+
+def test_another_practices_task_is_not_shown(logged_in, worked):
+    response = logged_in.get(f"/tasks/{worked['hidden']}")
+    assert response.status_code == 404 and "cannot be shown" in response.text  # not told apart
+    assert logged_in.get("/tasks/999999").status_code == 404
+
+
+def test_a_note_lands_on_the_timeline_through_htmx(logged_in, worked, csrf_from):
+    token = csrf_from(logged_in.get(f"/tasks/{worked['task']}").text)
+    part = logged_in.post(
+        f"/tasks/{worked['task']}/notes",
+        data={"csrf_token": token, "text": "Called the payer, ref 12"},
+        headers={"HX-Request": "true"},
+    ).text
+    assert part.strip().startswith('<div id="timeline">') and "<html" not in part
+    assert "Called the payer, ref 12" in part and "sam" in part
+    empty = logged_in.post(
+        f"/tasks/{worked['task']}/notes", data={"csrf_token": token, "text": " "}
+    )
+    assert "A note needs 1 to 4,000 characters." in empty.text
+
+
+def test_take_then_a_stale_form_says_the_task_changed(logged_in, worked, csrf_from, engine):
+    page = logged_in.get(f"/tasks/{worked['task']}").text
+    token = csrf_from(page)
+    taken = logged_in.post(f"/tasks/{worked['task']}/take",
+                           data={"csrf_token": token, "version": "1"})  # fmt: skip
+    assert "The task is yours." in taken.text and "Give back to the queue" in taken.text
+    with Session(engine) as session:
+        assert session.get(Task, worked["task"]).version == 2
+    stale = logged_in.post(f"/tasks/{worked['task']}/release",
+                           data={"csrf_token": token, "version": "1"})  # fmt: skip
+    assert stale.status_code == 409
+    assert "This task changed while you had it open" in stale.text
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"action": "write_off", "reason": ""}, "write_off.reason"),
+        ({"action": "appeal", "level": "1"}, "give either letter_id or no_letter_reason"),
+        ({"action": "bill_patient", "amount": "lots"}, "amount: not an amount"),
+        ({"action": "launch"}, "action:"),
+    ],
+)
+def test_bad_decisions_are_named_on_the_page(logged_in, worked, csrf_from, fields, message):
+    token = csrf_from(logged_in.get(f"/tasks/{worked['task']}").text)
+    response = logged_in.post(
+        f"/tasks/{worked['task']}/decision", data={"csrf_token": token, "version": "1", **fields}
+    )
+    assert response.status_code == 422
+    assert message in response.text and 'role="alert"' in response.text
+
+
+def test_a_decision_without_workflows_is_a_message_not_a_crash(logged_in, worked, csrf_from):
+    token = csrf_from(logged_in.get(f"/tasks/{worked['task']}").text)
+    logged_in.post(f"/tasks/{worked['task']}/take", data={"csrf_token": token, "version": "1"})
+    response = logged_in.post(
+        f"/tasks/{worked['task']}/decision",
+        data={"csrf_token": token, "version": "2", "action": "bill_patient"},
+    )
+    assert response.status_code == 503 and "workflows unavailable" in response.text
+
+
+def test_a_write_off_above_the_threshold_is_refused_for_a_specialist(logged_in, worked, csrf_from):
+    token = csrf_from(logged_in.get(f"/tasks/{worked['task']}").text)
+    logged_in.post(f"/tasks/{worked['task']}/take", data={"csrf_token": token, "version": "1"})
+    response = logged_in.post(
+        f"/tasks/{worked['task']}/decision",
+        data={"csrf_token": token, "version": "2", "action": "write_off", "reason": "too small"},
+    )
+    assert response.status_code == 403 and 'role="alert"' in response.text
