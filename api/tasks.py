@@ -12,11 +12,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
-from denialdesk.api.deps import PrincipalDep, SessionDep, get_temporal
+from denialdesk.api.deps import PrincipalDep, SessionDep
 from denialdesk.api.paging import (
     MAX_ID,
     Id,
@@ -28,6 +28,7 @@ from denialdesk.contracts.enums import FileProblem, TaskKind
 from denialdesk.services import tasks as task_service
 from denialdesk.services.bodies import Body
 from denialdesk.services.cursors import decode_key, encode_key
+from denialdesk.services.temporal import client_or_none
 from denialdesk.store.models import Task, User
 from denialdesk.store.types import utcnow
 
@@ -99,13 +100,8 @@ def _rejected_file(task: Task) -> RejectedFilePublic | None:
 
 
 async def notify_later(request: Request, task: Task, change: str) -> None:
-    """After the response: the app's Temporal client (connected on first use), then the
-    best-effort signal of services/tasks.py."""
-    try:
-        client = await get_temporal(request)
-    except HTTPException:
-        client = None  # unreachable: the workflow's timers catch up later
-    await task_service.notify(client, task, change)
+    """After the response: the best-effort signal of services/tasks.py."""
+    await task_service.notify(await client_or_none(request.app.state), task, change)
 
 
 # --- the worklist -------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 
 from denialdesk.contracts.claim import TASK_CHANGED_SIGNAL, TaskChange
 from denialdesk.domain.principal import Principal
-from denialdesk.domain.roles import Action
+from denialdesk.domain.roles import Action, Role
 from denialdesk.services.access import company_admin, practice_for, practices_where, require
-from denialdesk.services.errors import Conflict, Invalid, NotFound, invalid
+from denialdesk.services.errors import Conflict, Forbidden, Invalid, NotFound, invalid
 from denialdesk.store import tasks as store_tasks
 from denialdesk.store.errors import InputError
 from denialdesk.store.models import (
@@ -32,10 +32,13 @@ from denialdesk.store.models import (
     Practice,
     Task,
     User,
+    UserRole,
 )
 from denialdesk.store.users import get_user, load_principal
 
 log = logging.getLogger(__name__)
+# Roles whose holders work tasks (integration users only call the API).
+WORKING_ROLES = (Role.SPECIALIST.value, Role.SUPERVISOR.value, Role.ADMIN.value)
 SIGNAL_TIMEOUT = 5.0
 
 
@@ -168,6 +171,23 @@ def labels(session: Session, tasks: Sequence[Task]) -> dict[int, TaskLabels]:
             assignee=users.get(task.assignee_id),
         )
     return found
+
+
+def workers(session: Session, principal: Principal) -> list[str]:
+    """Usernames a supervisor may hand tasks to: active users with a working role in one of
+    the caller's managed practices. Empty for a caller who manages none."""
+    try:
+        managed = practices_where(principal, Action.MANAGE_WORK)
+    except Forbidden:
+        return []
+    query = (
+        select(User.username)
+        .join(UserRole, col(UserRole.user_id) == User.id)
+        .where(User.is_active, col(UserRole.role).in_(WORKING_ROLES))
+    )
+    if managed is not None:
+        query = query.where(col(UserRole.practice_id).in_(managed))
+    return sorted(set(session.exec(query).all()))
 
 
 def load_task(session: Session, principal: Principal, task_id: int, action: Action) -> Task:

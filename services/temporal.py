@@ -20,3 +20,12 @@ async def temporal_client(state: Any) -> Any:
     if client is None:
         raise Unavailable("workflows unavailable")
     return client
+
+
+async def client_or_none(state: Any) -> Any:
+    """For best-effort signals after a committed write: None when Temporal is unreachable
+    (the workflow's timers catch up later)."""
+    try:
+        return await temporal_client(state)
+    except Unavailable:
+        return None

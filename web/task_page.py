@@ -23,7 +23,7 @@ from denialdesk.services import tasks as task_service
 from denialdesk.services.claims import NoteBody
 from denialdesk.services.errors import ServiceError
 from denialdesk.services.task_detail import task_detail
-from denialdesk.services.temporal import temporal_client
+from denialdesk.services.temporal import client_or_none, temporal_client
 from denialdesk.store.types import utcnow
 from denialdesk.web.deps import DbDep, PrincipalDep
 from denialdesk.web.render import htmx_part, render
@@ -112,7 +112,9 @@ async def _assign(task_id, request, principal, db, username, notice) -> Response
         )
     except ServiceError as exc:
         return _page(request, principal, db, task_id, error=_said(exc), code=exc.status)
-    await task_service.notify(await _client(request), task, task_service.change_of(task))
+    await task_service.notify(
+        await client_or_none(request.app.state), task, task_service.change_of(task)
+    )
     return _redirect(task_id, notice)
 
 
@@ -130,7 +132,7 @@ async def pend(task_id: int, request: Request, principal: PrincipalDep, db: DbDe
         )  # fmt: skip
     except ServiceError as exc:
         return _page(request, principal, db, task_id, error=_said(exc), code=exc.status)
-    await task_service.notify(await _client(request), task, "pended")
+    await task_service.notify(await client_or_none(request.app.state), task, "pended")
     return _redirect(task_id, "pended")
 
 
@@ -198,13 +200,6 @@ def _said(exc: ServiceError) -> str:
     if exc.status == 409:
         return f"This task changed while you had it open ({exc.detail}). It is shown as it is now."
     return exc.detail
-
-
-async def _client(request: Request):
-    try:
-        return await temporal_client(request.app.state)
-    except ServiceError:
-        return None  # the workflow's timers catch up later
 
 
 def _redirect(task_id: int, notice: str | None = None) -> Response:

@@ -24,7 +24,7 @@ from denialdesk.services import tasks as task_service
 from denialdesk.services.access import practices_where
 from denialdesk.services.cursors import decode_key, encode_key
 from denialdesk.services.errors import ServiceError
-from denialdesk.services.temporal import temporal_client
+from denialdesk.services.temporal import client_or_none
 from denialdesk.store.models import Payer, Practice
 from denialdesk.store.types import utcnow
 from denialdesk.web.deps import DbDep, OptionalPrincipalDep, PrincipalDep
@@ -234,6 +234,7 @@ def worklist(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
         "more": more,
         "problems": problems,
         "notice": request.query_params.get("notice"),
+        "workers": task_service.workers(db, principal),
     }
     if htmx_part(request):
         # Load more appends rows; the filter form replaces the results (tabs and counts).
@@ -259,10 +260,48 @@ def _error_view(request, principal, db, view: View, problems: list[str]) -> Resp
         "more": None,
         "problems": problems,
         "notice": None,
+        "workers": [],
         "access": access_summary(db, principal),
         **filter_choices(db, principal),
     }
     return render(request, "worklist.html", context)
+
+
+@router.post("/worklist/assign")
+async def assign_many(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
+    """A supervisor hands the selected tasks to a person, or back to the queue (every task or
+    none; each one audited on its claim's timeline by the store)."""
+    form = await request.form()
+    back = str(form.get("back", "/worklist"))
+    back = back if back.startswith("/worklist") else "/worklist"
+    try:
+        ids = [int(v) for v in form.getlist("task")]
+    except ValueError:
+        ids = []
+    if not ids:
+        return _redirect(_with_notice(back, "Select the tasks to assign first."))
+    username = str(form.get("assignee", "")).strip() or None
+    try:
+        done = task_service.bulk_assign(db, principal, task_ids=ids, username=username)
+    except ServiceError as exc:
+        if exc.status == 403:
+            return render(
+                request,
+                "error.html",
+                {"title": "Not allowed", "message": "Only supervisors reassign tasks."},
+                status_code=403,
+            )
+        return _redirect(_with_notice(back, f"Nothing was assigned: {exc.detail}"))
+    client = await client_or_none(request.app.state)
+    for task in done:
+        await task_service.notify(client, task, task_service.change_of(task))
+    who = username or "the queue"
+    plural = "" if len(done) == 1 else "s"
+    return _redirect(_with_notice(back, f"{len(done)} task{plural} assigned to {who}."))
+
+
+def _with_notice(url: str, notice: str) -> str:
+    return url + ("&" if "?" in url else "?") + urlencode({"notice": notice})
 
 
 @router.post("/worklist/next")
@@ -274,11 +313,7 @@ async def next_task(request: Request, principal: PrincipalDep, db: DbDep) -> Res
         return _redirect(f"/worklist?notice={exc.detail}")
     if task is None:
         return _redirect("/worklist?tab=unassigned&notice=none-left")
-    try:
-        client = await temporal_client(request.app.state)
-    except ServiceError:
-        client = None  # the workflow's timers catch up later
-    await task_service.notify(client, task, "assigned")
+    await task_service.notify(await client_or_none(request.app.state), task, "assigned")
     return _redirect(f"/tasks/{task.id}")
 
 

@@ -29,8 +29,9 @@ def desk(engine):
     today = date.today()
     with session_scope(engine) as session:
         practice = factories.practice(session, slug="riverbend", legal_name="Riverbend Psychiatry")
-        create_user(session, username="sam", password=PASSWORD, role="specialist",
-                    practice_slugs=["riverbend"])  # fmt: skip
+        for name, role in (("sam", "specialist"), ("kim", "specialist"), ("sue", "supervisor")):
+            create_user(session, username=name, password=PASSWORD, role=role,
+                        practice_slugs=["riverbend"])  # fmt: skip
         where = work_data.parties(session, practice)
         zenith = factories.payer(session, practice, name="Zenith Health")
         for n in range(30):
@@ -89,3 +90,56 @@ def test_specialist_filters_takes_the_next_task_and_notes_it(page, live_server, 
 
     page.get_by_role("link", name="← Worklist").click()
     expect(page.locator("#tab-mine .count")).to_have_text("1")
+
+
+def log_in(page, base: str, username: str, next_url: str = "/worklist") -> None:
+    page.goto(f"{base}/login?next={next_url}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".username")).to_have_text(username)
+
+
+def test_supervisor_filters_by_payer_and_hands_three_tasks_over(page, browser, live_server, desk,
+                                                                screenshot):  # fmt: skip
+    log_in(page, live_server, "sue", "/worklist%3Ftab%3Dunassigned")
+    page.get_by_label("Payer").select_option(label="Zenith Health")
+    rows = page.locator("#task-rows tr[id^=task-]")
+    expect(rows).to_have_count(10)
+    chosen = [rows.nth(n).get_attribute("id") for n in range(3)]
+    for row_id in chosen:
+        page.locator(f"#{row_id} input[type=checkbox]").check()
+    page.get_by_label("Assign the selected tasks to").select_option("kim")
+    screenshot(page, "supervisor-reassign")
+    page.get_by_role("button", name="Assign selected").click()
+    expect(page.get_by_role("status")).to_have_text("3 tasks assigned to kim.")
+    expect(rows).to_have_count(7)  # the filter is kept: Zenith's unassigned ones left
+
+    other = browser.new_context()
+    try:
+        kim = other.new_page()
+        log_in(kim, live_server, "kim")
+        mine = kim.locator("#task-rows tr[id^=task-]")
+        expect(mine).to_have_count(3)
+        assert sorted(mine.nth(n).get_attribute("id") for n in range(3)) == sorted(chosen)
+        expect(kim.locator("#bulk")).to_have_count(0)  # a specialist reassigns nothing
+    finally:
+        other.close()
+
+
+def test_two_people_pressing_next_task_together_get_different_tasks(browser, live_server, desk):
+    contexts = [browser.new_context() for _ in range(2)]
+    try:
+        pages = [c.new_page() for c in contexts]
+        for p, name in zip(pages, ("sam", "kim"), strict=True):
+            log_in(p, live_server, name)
+        buttons = [p.get_by_role("button", name=re.compile("Next task")) for p in pages]
+        for button in buttons:  # both requests leave before either answer is read
+            button.click(no_wait_after=True)
+        for p in pages:
+            expect(p).to_have_url(re.compile(r"/tasks/\d+$"))
+        taken = {p.url for p in pages}
+        assert len(taken) == 2
+    finally:
+        for c in contexts:
+            c.close()

@@ -168,3 +168,42 @@ def test_next_task_takes_the_top_unassigned_one_and_opens_it(logged_in, desk, cs
         "No unassigned tasks in your queues — nice work."
         in logged_in.get(last.headers["location"]).text
     )
+
+
+def test_a_supervisor_hands_three_tasks_to_a_specialist(client, make_user, log_in, engine,
+                                                        practice, csrf_from):  # fmt: skip
+    make_user("kim")
+    log_in(client, make_user("sue", role="supervisor"))
+    with session_scope(engine) as session:
+        river = session.get(Practice, practice.id)
+        ids = [work_data.task(session, river, priority=10 - n).id for n in range(4)]
+    page = client.get("/worklist?tab=unassigned").text
+    assert 'id="bulk"' in page and '<option value="kim">kim</option>' in page
+    chosen = ids[:3]
+    response = client.post(
+        "/worklist/assign",
+        data={
+            "csrf_token": csrf_from(page),
+            "task": [str(i) for i in chosen],
+            "assignee": "kim",
+            "back": "/worklist?tab=unassigned",
+        },  # fmt: skip
+        follow_redirects=True,
+    )
+    assert "3 tasks assigned to kim." in response.text
+    assert shown(response.text) == [ids[3]]  # the rest is still unassigned
+    with Session(engine) as session:
+        assert [session.get(Task, i).assignee_id is not None for i in ids] == [True] * 3 + [False]
+    client.post("/logout", data={"csrf_token": csrf_from(page)})
+    log_in(client, "kim")
+    assert shown(client.get("/worklist?tab=mine").text) == chosen
+
+
+def test_a_specialist_has_no_reassign_control_and_is_refused(logged_in, desk, csrf_from):
+    page = logged_in.get("/worklist?tab=open").text
+    assert 'id="bulk"' not in page and 'name="task"' not in page
+    response = logged_in.post(
+        "/worklist/assign",
+        data={"csrf_token": csrf_from(page), "task": [str(desk["big"])], "assignee": "sam"},
+    )
+    assert response.status_code == 403 and "Only supervisors reassign tasks." in response.text
