@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from denialdesk.api.deps import PrincipalDep, SessionDep
 from denialdesk.api.paging import (
@@ -29,7 +29,7 @@ from denialdesk.services import tasks as task_service
 from denialdesk.services.bodies import Body
 from denialdesk.services.cursors import decode_key, encode_key
 from denialdesk.services.temporal import client_or_none
-from denialdesk.store.models import Task, User
+from denialdesk.store.models import Task
 from denialdesk.store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -77,15 +77,11 @@ class TaskPublic(BaseModel):
 
 
 def task_public(session: Session, rows: Collection[Task]) -> list[TaskPublic]:
-    """Tasks with their assignees' usernames (one query for the whole page)."""
-    ids = {t.assignee_id for t in rows if t.assignee_id is not None}
-    names = {}
-    if ids:
-        found = session.exec(select(User.id, User.username).where(col(User.id).in_(ids))).all()
-        names = {user_id: name for user_id, name in found}
+    """Tasks with their assignees' usernames (services/tasks.labels: one query for the page)."""
+    named = task_service.labels(session, list(rows))
     return [
         TaskPublic.model_validate(t).model_copy(
-            update={"assignee": names.get(t.assignee_id), "rejected_file": _rejected_file(t)}
+            update={"assignee": named[t.id].assignee, "rejected_file": _rejected_file(t)}
         )
         for t in rows
     ]

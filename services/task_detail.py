@@ -13,8 +13,18 @@ from denialdesk.domain import carc as codes
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.services.tasks import TaskLabels, labels, load_task
+from denialdesk.store import authorizations as store_auth
 from denialdesk.store import claim_views
-from denialdesk.store.models import Claim, ClaimEvent, ClaimVersion, ServiceLine, Task, User
+from denialdesk.store.models import (
+    Authorization,
+    Claim,
+    ClaimEvent,
+    ClaimVersion,
+    ServiceLine,
+    Task,
+    User,
+)
+from denialdesk.store.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,8 @@ class TaskDetail:
     action_text: str | None
     timeline: list[TimelineEntry]
     may_manage: bool
+    authorization: Authorization | None = None
+    counts: store_auth.Counts | None = None
 
 
 def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDetail:
@@ -72,6 +84,12 @@ def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDet
         detail = claim_views.claim_detail(session, claim=claim)
         denials = [_denial(d) for d in detail.denials]
         timeline = _timeline(session, claim.id)
+    authorization = (
+        session.get(Authorization, task.authorization_id) if task.authorization_id else None
+    )
+    counts = None
+    if authorization is not None:
+        counts = store_auth.counts(session, authorization=authorization, today=utcnow().date())
     action = task.recommended_action
     may_manage = task.practice_id is not None and principal.may(
         task.practice_id, Action.MANAGE_WORK
@@ -85,6 +103,8 @@ def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDet
         action_text=action.replace("_", " ") if action else None,
         timeline=timeline,
         may_manage=may_manage,
+        authorization=authorization,
+        counts=counts,
     )
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import RedirectResponse, Response
 
 from denialdesk.store.logins import LoginThrottled, attempt_login
+from denialdesk.store.users import load_principal
 from denialdesk.web import session as web_session
 from denialdesk.web.deps import DbDep, OptionalPrincipalDep
 from denialdesk.web.render import render
@@ -77,6 +78,15 @@ def login(
             username=username,
             error=WRONG_CREDENTIALS,
             status_code=status.HTTP_401_UNAUTHORIZED,
+        )
+    principal = load_principal(db, user_id=user.id)
+    if principal is None or not web_session.works_on_the_web(principal):
+        return _login_page(
+            request,
+            next_url=next_url,
+            username=username,
+            error="This account is for the API only; log in with your own user.",
+            status_code=status.HTTP_403_FORBIDDEN,
         )
     web_session.log_in(request.session, user)
     return RedirectResponse(next_url, status.HTTP_303_SEE_OTHER)

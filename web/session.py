@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session
 
 from denialdesk.domain.principal import Principal
+from denialdesk.domain.roles import Role
 from denialdesk.store.models import User
 from denialdesk.store.tokens import password_fingerprint
 from denialdesk.store.users import end_sessions, load_principal
@@ -81,7 +82,14 @@ def principal_for(session: MutableMapping[str, Any], db: Session) -> Principal |
         return None
     if session.get("sv") != user.session_version:
         return None
-    return load_principal(db, user_id=uid)
+    principal = load_principal(db, user_id=uid)
+    return principal if principal is not None and works_on_the_web(principal) else None
+
+
+def works_on_the_web(principal: Principal) -> bool:
+    """Integration users call the API only: a role other than integration is needed here."""
+    roles = {*principal.roles.values(), principal.all_practices_role} - {None}
+    return bool(roles - {Role.INTEGRATION})
 
 
 def safe_next(value: str | None) -> str:

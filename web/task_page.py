@@ -17,9 +17,11 @@ from pydantic import ValidationError
 
 from denialdesk.contracts.enums import ACTIONS_BY_TASK_KIND, DecisionAction
 from denialdesk.domain.roles import Action
+from denialdesk.services import authorizations as auth_service
 from denialdesk.services import claims as claim_service
 from denialdesk.services import decisions as decision_service
 from denialdesk.services import tasks as task_service
+from denialdesk.services.authorizations import AuthorizationExtend
 from denialdesk.services.claims import NoteBody
 from denialdesk.services.errors import ServiceError
 from denialdesk.services.task_detail import task_detail
@@ -38,6 +40,8 @@ NOTICES = {
     "taken": "The task is yours.",
     "released": "The task is back in the queue.",
     "pended": "Pended.",
+    "extended": "Authorization updated — its workflow recounts the visits and closes the task "
+    "when they are covered.",
 }
 
 
@@ -134,6 +138,34 @@ async def pend(task_id: int, request: Request, principal: PrincipalDep, db: DbDe
         return _page(request, principal, db, task_id, error=_said(exc), code=exc.status)
     await task_service.notify(await client_or_none(request.app.state), task, "pended")
     return _redirect(task_id, "pended")
+
+
+@router.post("/tasks/{task_id}/extend")
+async def extend(task_id: int, request: Request, principal: PrincipalDep, db: DbDep):
+    """Record the payer's renewal from the task: a new end date and/or a new approved total.
+    The authorization's workflow closes the renewal task once the units cover the schedule."""
+    form = await request.form()
+    try:
+        body = AuthorizationExtend.model_validate(
+            {
+                "end_date": str(form.get("end_date", "")).strip() or None,
+                "approved": str(form.get("approved", "")).strip() or None,
+            }
+        )
+    except ValidationError as exc:
+        return _page(request, principal, db, task_id, error=_invalid(exc), code=422)
+    if body.end_date is None and body.approved is None:
+        error = "Give the new end date, the new approved total, or both."
+        return _page(request, principal, db, task_id, error=error, code=422)
+    try:
+        task = task_service.load_task(db, principal, task_id, Action.WORK_OWN)
+        if task.authorization_id is None:
+            raise ServiceError("this task has no authorization to extend")
+        client = await temporal_client(request.app.state)
+        await auth_service.extend_authorization(db, client, principal, task.authorization_id, body)
+    except ServiceError as exc:
+        return _page(request, principal, db, task_id, error=_said(exc), code=exc.status)
+    return _redirect(task_id, "extended")
 
 
 @router.post("/tasks/{task_id}/decision")

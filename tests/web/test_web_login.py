@@ -108,3 +108,11 @@ def test_failed_and_good_logins_are_audited(client, engine, make_user, log_in):
         failures = db.exec(select(func.count()).select_from(LoginFailure)).one()
     assert actions == ["login_failed", "login"]
     assert failures == 0  # a good login forgives earlier failures of that username
+
+
+def test_integration_users_cannot_log_in_to_the_pages(client, make_user, log_in):
+    response = log_in(client, make_user("feed", role="integration"))
+    assert response.status_code == 403
+    assert "This account is for the API only" in response.text
+    worklist = client.get("/worklist", follow_redirects=False)
+    assert worklist.status_code == 303 and worklist.headers["location"].startswith("/login")

@@ -3,16 +3,24 @@ on the page (stale version, bad decision values, workflows unreachable) instead 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factories
 import pytest
 import work_data
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from denialdesk.store.db import session_scope
-from denialdesk.store.models import ClaimEvent, ClaimVersion, Practice, ServiceLine, Task
+from denialdesk.store.models import (
+    Authorization,
+    ClaimEvent,
+    ClaimVersion,
+    Practice,
+    ServiceLine,
+    Task,
+)
+from denialdesk.store.types import utcnow
 
 
 @pytest.fixture
@@ -119,3 +127,39 @@ def test_a_write_off_above_the_threshold_is_refused_for_a_specialist(logged_in, 
         data={"csrf_token": token, "version": "2", "action": "write_off", "reason": "too small"},
     )
     assert response.status_code == 403 and 'role="alert"' in response.text
+
+
+@pytest.fixture
+def renewal(logged_in, engine, practice):
+    today = utcnow().date()
+    with session_scope(engine) as session:
+        river = session.get(Practice, practice.id)
+        where = work_data.parties(session, river)
+        auth = Authorization(practice_id=river.id, coverage_id=where.coverage_id, number="AUTH-42",
+                             codes=["90837"], approved=12, start_date=today,
+                             end_date=today + timedelta(days=20))  # fmt: skip
+        session.add(auth)
+        session.flush()
+        task = work_data.task(session, river, kind="renew_authorization", category=None,
+                              authorization_id=auth.id, workflow_id=f"auth-{auth.id}")  # fmt: skip
+        return task.id
+
+
+def test_a_renewal_task_shows_the_burn_down_and_takes_the_new_dates(logged_in, renewal, csrf_from,
+                                                                    engine):  # fmt: skip
+    html = logged_in.get(f"/tasks/{renewal}").text
+    assert "Authorization AUTH-42" in html and "12 approved · 0 used · 0 scheduled" in html
+    assert "12 left" in html and "Record the renewal" in html
+    token = csrf_from(html)
+    empty = logged_in.post(f"/tasks/{renewal}/extend", data={"csrf_token": token})
+    assert empty.status_code == 422 and "the new end date, the new approved total" in empty.text
+    bad = logged_in.post(f"/tasks/{renewal}/extend", data={"csrf_token": token, "approved": "0"})
+    assert bad.status_code == 422 and "approved" in bad.text
+    # Workflows unreachable: said on the page, and nothing stored half-way.
+    later = (utcnow().date() + timedelta(days=200)).isoformat()
+    fields = {"csrf_token": token, "end_date": later, "approved": "24"}
+    down = logged_in.post(f"/tasks/{renewal}/extend", data=fields)
+    assert down.status_code == 503 and "workflows unavailable" in down.text
+    with Session(engine) as session:
+        row = session.exec(select(Authorization)).one()
+        assert (row.approved, row.end_date) == (12, utcnow().date() + timedelta(days=20))
