@@ -22,6 +22,7 @@ from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action, Role
 from denialdesk.services.access import company_admin, practice_for, practices_where, require
 from denialdesk.services.errors import Conflict, Forbidden, Invalid, NotFound, invalid
+from denialdesk.store import claims as store_claims
 from denialdesk.store import tasks as store_tasks
 from denialdesk.store.errors import InputError
 from denialdesk.store.models import (
@@ -245,6 +246,7 @@ def assign(
         )
     except store_tasks.TaskConflict as exc:
         raise Conflict(str(exc)) from None
+    _record_assignment(session, principal, [task], username)
     session.commit()
     return task
 
@@ -266,6 +268,7 @@ def bulk_assign(
     except store_tasks.TaskConflict as exc:
         session.rollback()
         raise Conflict(str(exc), conflicts=exc.task_ids) from None
+    _record_assignment(session, principal, done, username)
     session.commit()
     return done
 
@@ -297,6 +300,26 @@ def pend(
         raise invalid(exc) from None
     session.commit()
     return task
+
+
+def _record_assignment(
+    session: Session, principal: Principal, tasks: Sequence[Task], username: str | None
+) -> None:
+    """Each reassignment on its claim's timeline, with who made it (audit for supervisors)."""
+    for task in tasks:
+        if task.claim_id is None:
+            continue
+        kind = task.kind.replace("_", " ")
+        if username is None:
+            text = f"{kind} task {task.id} given back to the queue"
+        elif username == principal.username:
+            text = f"{kind} task {task.id} taken"
+        else:
+            text = f"{kind} task {task.id} assigned to {username}"
+        store_claims.add_event(
+            session, claim_id=task.claim_id, kind="assigned", detail=text,
+            actor_id=principal.user_id,
+        )  # fmt: skip
 
 
 def change_of(task: Task) -> str:

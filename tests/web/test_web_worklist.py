@@ -176,7 +176,9 @@ def test_a_supervisor_hands_three_tasks_to_a_specialist(client, make_user, log_i
     log_in(client, make_user("sue", role="supervisor"))
     with session_scope(engine) as session:
         river = session.get(Practice, practice.id)
-        ids = [work_data.task(session, river, priority=10 - n).id for n in range(4)]
+        claim = work_data.claim(session, work_data.parties(session, river))
+        ids = [work_data.task(session, river, priority=10 - n, claim_id=claim.id).id
+               for n in range(4)]  # fmt: skip
     page = client.get("/worklist?tab=unassigned").text
     assert 'id="bulk"' in page and '<option value="kim">kim</option>' in page
     chosen = ids[:3]
@@ -194,6 +196,10 @@ def test_a_supervisor_hands_three_tasks_to_a_specialist(client, make_user, log_i
     assert shown(response.text) == [ids[3]]  # the rest is still unassigned
     with Session(engine) as session:
         assert [session.get(Task, i).assignee_id is not None for i in ids] == [True] * 3 + [False]
+    # Audited on the claim's timeline, with who did it.
+    timeline = client.get(f"/tasks/{ids[0]}").text
+    assert f"work denial task {ids[0]} assigned to kim" in timeline
+    assert '<span class="actor">sue</span>' in timeline
     client.post("/logout", data={"csrf_token": csrf_from(page)})
     log_in(client, "kim")
     assert shown(client.get("/worklist?tab=mine").text) == chosen
