@@ -224,6 +224,7 @@ def take_next(session: Session, principal: Principal) -> Task | None:
     if task is None:
         session.rollback()
         return None
+    _record_assignment(session, principal, [task], principal.username)
     session.commit()
     return task
 

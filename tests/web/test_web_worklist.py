@@ -161,6 +161,7 @@ def test_next_task_takes_the_top_unassigned_one_and_opens_it(logged_in, desk, cs
     assert response.headers["location"] == f"/tasks/{desk['big']}"
     with Session(engine) as session:
         assert session.get(Task, desk["big"]).assignee_id is not None
+    assert f"work denial task {desk['big']} taken" in logged_in.get(f"/tasks/{desk['big']}").text
     logged_in.post("/worklist/next", data={"csrf_token": token}, follow_redirects=False)
     last = logged_in.post("/worklist/next", data={"csrf_token": token}, follow_redirects=False)
     assert last.headers["location"] == "/worklist?tab=unassigned&notice=none-left"
