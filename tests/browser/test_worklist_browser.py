@@ -67,6 +67,16 @@ def test_specialist_filters_takes_the_next_task_and_notes_it(page, live_server, 
     expect(page.locator("#tab-open .count")).to_have_text("30")
     screenshot(page, "worklist")
 
+    # Keyboard: j / k walk the rows, / jumps to the search.
+    page.keyboard.press("j")
+    expect(page.locator("#task-rows a.claim-link").first).to_be_focused()
+    page.keyboard.press("j")
+    expect(page.locator("#task-rows a.claim-link").nth(1)).to_be_focused()
+    page.keyboard.press("k")
+    expect(page.locator("#task-rows a.claim-link").first).to_be_focused()
+    page.keyboard.press("/")
+    expect(page.get_by_label("Claim #")).to_be_focused()
+
     # A filter narrows the list in place and lands in the URL (a link reproduces the view).
     page.get_by_label("Payer").select_option(label="Zenith Health")
     expect(rows).to_have_count(10)
