@@ -42,8 +42,10 @@ def add_demo_truths(book: PayerBook, engine: Engine, *, today: date) -> None:
     with Session(engine) as session:
         payers = {p.id: p for p in session.exec(select(Payer))}
         for payer in payers.values():
+            if payer.name != TELEHEALTH_CHANGED:
+                continue
             terms = book.terms(payer.payer_id, _npi(session, payer.practice_id))
-            if payer.name == TELEHEALTH_CHANGED and terms is not None:
+            if terms is not None:
                 telehealth = {"modifier": "95", "in_person_place": True}
                 terms.rules = {**terms.rules, "telehealth": telehealth}
         _credentialing_pending(book, session)

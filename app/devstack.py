@@ -2,16 +2,14 @@
 
 The Temporal dev server runs as a child process (state in var/temporal.sqlite, so workflows
 survive restarts), so does the worker (app/worker_process.py); the web app (uvicorn) runs on
-this process's event loop. Ctrl-C
-or SIGTERM stops the parts in reverse order and waits for the Temporal child: nothing is left
-running, and the next start finds all data where it was.
+this process's event loop. Ctrl-C or SIGTERM stops the parts in reverse order and waits for
+the children: nothing is left running, and the next start finds all data where it was.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import os
 import shutil
 import signal
@@ -33,6 +31,7 @@ from denialdesk.app import demo_clock, var_dir
 from denialdesk.app.asgi import create_app
 from denialdesk.app.cli import CLIError
 from denialdesk.app.demo_data import DemoLogin
+from denialdesk.app.parent_death import die_with_parent
 from denialdesk.app.relay import start_unstarted
 from denialdesk.app.seed import demo_logins, format_logins, seed_demo
 from denialdesk.app.settings import Settings
@@ -49,7 +48,6 @@ from denialdesk.workflows.auth_client import start_authorization
 STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 POLL_FIRST, POLL_MAX = 0.05, 0.5
-PR_SET_PDEATHSIG = 1
 NO_GRACE = timedelta(0)
 DRAFTS_PER_PASS, DRAFTS_PAUSE_SECONDS = 15, 3.0
 
@@ -373,13 +371,7 @@ async def stop_process(process: asyncio.subprocess.Process) -> None:
             await process.wait()
 
 
-if sys.platform == "linux":
-    _libc = ctypes.CDLL(None, use_errno=True)
-
-    def _die_with_parent() -> None:
-        # If this process is killed outright (SIGKILL), the kernel stops the Temporal server
-        # too, instead of leaving it holding the ports and the SQLite file.
-        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-else:  # pragma: no cover
-    _die_with_parent = None
+def _die_with_parent() -> None:
+    # If this process is killed outright (SIGKILL), the kernel stops the Temporal server
+    # too, instead of leaving it holding the ports and the SQLite file.
+    die_with_parent(signal.SIGTERM)

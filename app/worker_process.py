@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import multiprocessing
 import os
 import signal
-import sys
 
 from denialdesk.app.logs import configure_logging
+from denialdesk.app.parent_death import die_with_parent
 from denialdesk.app.settings import Settings
-
-PR_SET_PDEATHSIG = 1
 
 
 class WorkerProcess:
@@ -65,8 +62,7 @@ def _main(settings: Settings, parent: int) -> None:
     # SIGKILL, as when both were one process; a clean stop would wait on a Temporal server
     # that dies with dev. Activities cut short are retried by Temporal on the next start.
     os.setsid()
-    if sys.platform == "linux":
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    die_with_parent(signal.SIGKILL)
     if os.getppid() != parent:  # dev died before the line above: nobody to work for
         return
     configure_logging()
