@@ -20,7 +20,6 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
-# Ids beyond a signed 64-bit integer would make the database driver fail (500), not 404.
 def cursor_error(cursor: str, message: str) -> RequestValidationError:
     # Same shape as FastAPI's own 422s, so clients read `limit` and `cursor` errors alike.
     error = {"type": "value_error", "loc": ("query", "cursor"), "msg": message, "input": cursor}

@@ -77,11 +77,12 @@ class TaskPublic(BaseModel):
 
 
 def task_public(session: Session, rows: Collection[Task]) -> list[TaskPublic]:
-    """Tasks with their assignees' usernames (services/tasks.labels: one query for the page)."""
-    named = task_service.labels(session, list(rows))
+    """Tasks with their assignees' usernames (one query for the whole page)."""
+    ids = {t.assignee_id for t in rows if t.assignee_id is not None}
+    names = task_service.usernames(session, ids)
     return [
         TaskPublic.model_validate(t).model_copy(
-            update={"assignee": named[t.id].assignee, "rejected_file": _rejected_file(t)}
+            update={"assignee": names.get(t.assignee_id), "rejected_file": _rejected_file(t)}
         )
         for t in rows
     ]

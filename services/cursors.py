@@ -15,6 +15,7 @@ import json
 
 from denialdesk.services.bodies import MAX_ID
 
+# Ids beyond a signed 64-bit integer (MAX_ID) would make the database driver fail (500), not 404.
 _CURSOR_PREFIX = "after:"
 _KEY_PREFIX = "key:"
 

@@ -81,8 +81,7 @@ def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDet
                 .order_by(col(ServiceLine.line_number))
             )
         )
-        detail = claim_views.claim_detail(session, claim=claim)
-        denials = [_denial(d) for d in detail.denials]
+        denials = [_denial(d) for d in claim_views.denials(session, claim)]
         timeline = _timeline(session, claim.id)
     authorization = (
         session.get(Authorization, task.authorization_id) if task.authorization_id else None

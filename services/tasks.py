@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -89,16 +89,24 @@ def _scope(session: Session, principal: Principal, query: TaskQuery) -> _Scope:
         amount_max=query.amount_max,
         claim_number=query.claim_number or None,
     )
-    if query.assignee == "me":
-        where = replace(where, assignee_id=principal.user_id)
-    elif query.assignee == "none":
-        where = replace(where, unassigned=True)
-    elif query.assignee is not None:
-        user = get_user(session, username=query.assignee)
-        # An unknown username matches nothing (an empty page tells nobody who exists).
-        where = replace(where, assignee_id=user.id if user else 0)
+    where = _assigned(session, principal, where, query.assignee)
     company = practice_id is None and company_admin(principal)
     return _Scope(practice_ids, where, company)
+
+
+def _assigned(
+    session: Session, principal: Principal, where: store_tasks.TaskFilter, assignee: str | None
+) -> store_tasks.TaskFilter:
+    """`where` narrowed to "me", "none" (unassigned) or a username's tasks."""
+    if assignee == "me":
+        return replace(where, assignee_id=principal.user_id)
+    if assignee == "none":
+        return replace(where, unassigned=True)
+    if assignee is not None:
+        user = get_user(session, username=assignee)
+        # An unknown username matches nothing (an empty page tells nobody who exists).
+        return replace(where, assignee_id=user.id if user else 0)
+    return where
 
 
 def list_tasks(
@@ -118,11 +126,22 @@ def list_tasks(
     )  # fmt: skip
 
 
-def count_tasks(session: Session, principal: Principal, query: TaskQuery) -> int:
-    scope = _scope(session, principal, query)
-    return store_tasks.count_tasks(
-        session, practice_ids=scope.practice_ids, where=scope.where, company=scope.company
-    )
+def count_tabs(
+    session: Session,
+    principal: Principal,
+    query: TaskQuery,
+    tabs: Mapping[str, tuple[str, str | None]],
+) -> dict[str, int]:
+    """How many tasks match `query` under each tab's (status, assignee), the caller's access
+    and the practice filter worked out once for all of them."""
+    base = _scope(session, principal, replace(query, assignee=None))
+    counts = {}
+    for key, (status, assignee) in tabs.items():
+        where = _assigned(session, principal, replace(base.where, status=status), assignee)
+        counts[key] = store_tasks.count_tasks(
+            session, practice_ids=base.practice_ids, where=where, company=base.company
+        )
+    return counts
 
 
 @dataclass(frozen=True)
@@ -134,12 +153,19 @@ class TaskLabels:
     assignee: str | None
 
 
+def usernames(session: Session, user_ids: set[int]) -> dict[int, str]:
+    """Usernames by id (one query; none for no ids)."""
+    if not user_ids:
+        return {}
+    rows = session.exec(select(User.id, User.username).where(col(User.id).in_(user_ids))).all()
+    return {user_id: name for user_id, name in rows}
+
+
 def labels(session: Session, tasks: Sequence[Task]) -> dict[int, TaskLabels]:
     """Claim numbers, payer names and assignees' usernames of a page of tasks (three
     queries for the page, whatever its length)."""
     claim_ids = {t.claim_id for t in tasks if t.claim_id is not None}
     auth_ids = {t.authorization_id for t in tasks if t.authorization_id is not None}
-    user_ids = {t.assignee_id for t in tasks if t.assignee_id is not None}
     claims = {}
     if claim_ids:
         rows = session.exec(
@@ -157,12 +183,7 @@ def labels(session: Session, tasks: Sequence[Task]) -> dict[int, TaskLabels]:
             .where(col(Authorization.id).in_(auth_ids))
         ).all()
         auth_payers = {auth_id: name for auth_id, name in rows}
-    users = {}
-    if user_ids:
-        found_users = session.exec(
-            select(User.id, User.username).where(col(User.id).in_(user_ids))
-        ).all()
-        users = {user_id: name for user_id, name in found_users}
+    users = usernames(session, {t.assignee_id for t in tasks if t.assignee_id is not None})
     found = {}
     for task in tasks:
         number, payer = claims.get(task.claim_id, (None, None))

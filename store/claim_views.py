@@ -111,7 +111,7 @@ def claim_detail(session: Session, *, claim: Claim) -> ClaimDetail:
     return ClaimDetail(
         claim=claim,
         scrub_findings=_scrub_findings(events),
-        denials=_denials(session, claim),
+        denials=denials(session, claim),
         next_deadline=_next_deadline(session, claim.id),
         events=[Event(e.at, e.kind, readable_detail(e.kind, e.detail)) for e in events],
     )
@@ -153,7 +153,8 @@ def _scrub_findings(events: Sequence[ClaimEvent]) -> list[dict]:
     return []
 
 
-def _denials(session: Session, claim: Claim) -> list[Denial]:
+def denials(session: Session, claim: Claim) -> list[Denial]:
+    """The denials of the claim's latest payment, as its analysis reads them."""
     payment = session.exec(
         select(ClaimPayment)
         .where(ClaimPayment.claim_id == claim.id)

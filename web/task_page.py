@@ -89,7 +89,8 @@ async def add_note(task_id: int, request: Request, principal: PrincipalDep, db: 
             raise ServiceError("this task has no claim to note on")
         claim_service.add_note(db, principal, claim_id, body.text)
     except ValidationError:
-        return _page(request, principal, db, task_id, error="A note needs 1 to 4,000 characters.")
+        error = "A note needs 1 to 4,000 characters."
+        return _page(request, principal, db, task_id, error=error, code=422)
     except ServiceError as exc:
         return _page(request, principal, db, task_id, error=exc.detail, code=exc.status)
     if htmx_part(request):

@@ -26,6 +26,7 @@ from denialdesk.services.cursors import decode_key, encode_key
 from denialdesk.services.errors import ServiceError
 from denialdesk.services.temporal import client_or_none
 from denialdesk.store.models import Payer, Practice
+from denialdesk.store.tasks import TaskPage
 from denialdesk.store.types import utcnow
 from denialdesk.web.deps import DbDep, OptionalPrincipalDep, PrincipalDep
 from denialdesk.web.render import htmx_part, render
@@ -212,18 +213,14 @@ def worklist(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
     except ValueError:
         problems.append("that page of the list is gone; showing the first page")
         after = None
+    tabs = {tab.key: (tab.status, tab.assignee or view.values.get("assignee")) for tab in TABS}
     try:
         page = task_service.list_tasks(db, principal, view.query, after=after, limit=PAGE_SIZE)
-        counts = {
-            tab.key: task_service.count_tasks(
-                db, principal, replace(view.query, status=tab.status, assignee=_assignee(tab, view))
-            )
-            for tab in TABS
-        }
+        counts = task_service.count_tabs(db, principal, view.query, tabs)
     except ServiceError as exc:  # a practice the caller cannot read, or no reading role
         problems.append(f"practice: {exc.detail}")
         view = replace(view, values={k: v for k, v in view.values.items() if k != "practice"})
-        return _error_view(request, principal, db, view, problems)
+        page, counts = TaskPage(items=[], next_key=None), {}
     more = view.link(cursor=encode_key(page.next_key, sort=view.sort)) if page.next_key else None
     context = {
         "principal": principal,
@@ -236,7 +233,7 @@ def worklist(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
         "notice": request.query_params.get("notice"),
         "workers": task_service.workers(db, principal),
     }
-    if htmx_part(request):
+    if htmx_part(request) and counts:
         # Load more appends rows; the filter form replaces the results (tabs and counts).
         if cursor:
             return render(request, "worklist.html", context, block="more_rows")
@@ -246,31 +243,10 @@ def worklist(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
     return render(request, "worklist.html", context)
 
 
-def _assignee(tab: Tab, view: View) -> str | None:
-    return tab.assignee or view.values.get("assignee")
-
-
-def _error_view(request, principal, db, view: View, problems: list[str]) -> Response:
-    context = {
-        "principal": principal,
-        "view": view,
-        "tabs": TABS,
-        "counts": {},
-        "rows": [],
-        "more": None,
-        "problems": problems,
-        "notice": None,
-        "workers": [],
-        "access": access_summary(db, principal),
-        **filter_choices(db, principal),
-    }
-    return render(request, "worklist.html", context)
-
-
 @router.post("/worklist/assign")
 async def assign_many(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
     """A supervisor hands the selected tasks to a person, or back to the queue (every task or
-    none; each one audited on its claim's timeline by the store)."""
+    none; services/tasks puts each on its claim's timeline)."""
     form = await request.form()
     back = str(form.get("back", "/worklist"))
     back = back if back.startswith("/worklist") else "/worklist"
@@ -310,7 +286,7 @@ async def next_task(request: Request, principal: PrincipalDep, db: DbDep) -> Res
     try:
         task = task_service.take_next(db, principal)
     except ServiceError as exc:
-        return _redirect(f"/worklist?notice={exc.detail}")
+        return _redirect(_with_notice("/worklist", exc.detail))
     if task is None:
         return _redirect("/worklist?tab=unassigned&notice=none-left")
     await task_service.notify(await client_or_none(request.app.state), task, "assigned")

@@ -74,7 +74,7 @@ def test_a_note_lands_on_the_timeline_through_htmx(logged_in, worked, csrf_from)
     empty = logged_in.post(
         f"/tasks/{worked['task']}/notes", data={"csrf_token": token, "text": " "}
     )
-    assert "A note needs 1 to 4,000 characters." in empty.text
+    assert empty.status_code == 422 and "A note needs 1 to 4,000 characters." in empty.text
 
 
 def test_take_then_a_stale_form_says_the_task_changed(logged_in, worked, csrf_from, engine):
