@@ -26,6 +26,11 @@ class Principal:
         role = self.role_in(practice_id)
         return role is not None and may(role, action)
 
+    def may_somewhere(self, action: Action) -> bool:
+        """Whether some practice lets this principal `action` (shows or hides a control)."""
+        roles = [*self.roles.values(), self.all_practices_role]
+        return any(role is not None and may(role, action) for role in roles)
+
     def practice_ids(self, all_ids: Iterable[int]) -> list[int]:
         """The practices this principal sees, out of every practice id there is."""
         return [pid for pid in all_ids if self.sees(pid)]

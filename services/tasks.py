@@ -245,7 +245,7 @@ def take_next(session: Session, principal: Principal) -> Task | None:
     if task is None:
         session.rollback()
         return None
-    _record_assignment(session, principal, [task], principal.username)
+    record_assignment(session, principal, [task], principal.username)
     session.commit()
     return task
 
@@ -268,7 +268,7 @@ def assign(
         )
     except store_tasks.TaskConflict as exc:
         raise Conflict(str(exc)) from None
-    _record_assignment(session, principal, [task], username)
+    record_assignment(session, principal, [task], username)
     session.commit()
     return task
 
@@ -290,7 +290,7 @@ def bulk_assign(
     except store_tasks.TaskConflict as exc:
         session.rollback()
         raise Conflict(str(exc), conflicts=exc.task_ids) from None
-    _record_assignment(session, principal, done, username)
+    record_assignment(session, principal, done, username)
     session.commit()
     return done
 
@@ -324,7 +324,7 @@ def pend(
     return task
 
 
-def _record_assignment(
+def record_assignment(
     session: Session, principal: Principal, tasks: Sequence[Task], username: str | None
 ) -> None:
     """Each reassignment on its claim's timeline, with who made it (audit for supervisors)."""

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import RedirectResponse, Response
 
-from denialdesk.web import auth, task_page, worklist
+from denialdesk.web import auth, board, task_page, worklist
 from denialdesk.web.csrf import CSRFRejected, require_csrf
 from denialdesk.web.deps import LoginRequired
 from denialdesk.web.render import render
@@ -19,6 +19,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)]
 router.include_router(auth.router)
 router.include_router(worklist.router)
 router.include_router(task_page.router)
+router.include_router(board.router)
 
 
 def login_required(request: Request, exc: LoginRequired) -> Response:

@@ -18,6 +18,7 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from denialdesk.domain.roles import Action
 from denialdesk.web.csrf import CSRF_FIELD, csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -29,6 +30,8 @@ env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# Templates show or hide controls by what the principal may do (principal.may_somewhere).
+env.globals["Action"] = Action
 
 # Scripts and styles come from /static only (htmx's own indicator <style> is turned off in
 # base.html), and no other site may frame the pages or receive their forms.

@@ -22,10 +22,11 @@ from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.services import tasks as task_service
 from denialdesk.services.access import practices_where
+from denialdesk.services.bodies import MAX_ID
 from denialdesk.services.cursors import decode_key, encode_key
 from denialdesk.services.errors import ServiceError
 from denialdesk.services.temporal import client_or_none
-from denialdesk.store.models import Payer, Practice
+from denialdesk.store.models import Payer, Practice, Queue
 from denialdesk.store.tasks import TaskPage
 from denialdesk.store.types import utcnow
 from denialdesk.web.deps import DbDep, OptionalPrincipalDep, PrincipalDep
@@ -56,6 +57,7 @@ _TABS = {tab.key: tab for tab in TABS}
 # The filters a link keeps, in the order the form shows them.
 FILTERS = (
     "practice",
+    "queue",
     "kind",
     "category",
     "payer",
@@ -83,6 +85,14 @@ class View:
         return "/worklist?" + urlencode({k: v for k, v in params.items() if v})
 
 
+def _record_id(value: str) -> int:
+    """A row id as the database can hold it (a bigger number would fail in PostgreSQL)."""
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
 def read_view(request: Request) -> View:
     params = request.query_params
     tab = _TABS.get(params.get("tab", ""), TABS[0])
@@ -91,7 +101,8 @@ def read_view(request: Request) -> View:
     problems: list[str] = []
     typed: dict = {}
     for name, parse, what in (
-        ("payer", int, "a payer"),
+        ("payer", _record_id, "a payer"),
+        ("queue", _record_id, "a queue"),
         ("due_before", date.fromisoformat, "a date (YYYY-MM-DD)"),
         ("amount_min", Decimal, "an amount"),
         ("amount_max", Decimal, "an amount"),
@@ -111,6 +122,7 @@ def read_view(request: Request) -> View:
         category=values.get("category"),
         practice=values.get("practice"),
         payer=typed.get("payer"),
+        queue=typed.get("queue"),
         due_before=typed.get("due_before"),
         amount_min=typed.get("amount_min"),
         amount_max=typed.get("amount_max"),
@@ -170,12 +182,19 @@ def filter_choices(db: Session, principal: Principal) -> dict:
     practice_ids = practices_where(principal, Action.READ_WORK)
     practices = select(Practice).order_by(col(Practice.legal_name))
     payers = select(Payer).order_by(col(Payer.name), col(Payer.id))
+    queues = (
+        select(Queue.id, Queue.name, Practice.legal_name)
+        .join(Practice, col(Practice.id) == Queue.practice_id)
+        .order_by(col(Practice.legal_name), col(Queue.name))
+    )
     if practice_ids is not None:
         practices = practices.where(col(Practice.id).in_(practice_ids))
         payers = payers.where(col(Payer.practice_id).in_(practice_ids))
+        queues = queues.where(col(Queue.practice_id).in_(practice_ids))
     return {
         "practices": db.exec(practices).all(),
         "payers": db.exec(payers).all(),
+        "queues": db.exec(queues).all(),
         "kinds": [kind.value for kind in TaskKind],
         "categories": CATEGORY_PRECEDENCE,
         "sorts": SORTS,

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,15 +30,15 @@ CHROMIUM_ARGS = [
 STARTUP_TIMEOUT_SECONDS = 15
 
 
-@pytest.fixture
-def live_server(settings, engine) -> Iterator[str]:
-    """Base URL of the app served by uvicorn in a background thread."""
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve `app` under uvicorn in a background thread; yields its base URL."""
     # Binding here and handing uvicorn the socket means no other process can take the port
     # between choosing it and serving on it.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     tick = threading.Event()  # never set: its wait() is a short, bounded pause between polls
@@ -54,6 +55,20 @@ def live_server(settings, engine) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=STARTUP_TIMEOUT_SECONDS)
         sock.close()
+
+
+@pytest.fixture
+def live_server(settings, engine) -> Iterator[str]:
+    """Base URL of the app (no Temporal: writes that need a workflow say it is unavailable)."""
+    with serving(create_app(settings, engine)) as url:
+        yield url
+
+
+@pytest.fixture
+def serve():
+    """serve(app): a context manager serving `app`, for tests that build their own (e.g.
+    with a Temporal client)."""
+    return serving
 
 
 # Module scope: Playwright's sync API keeps an event loop running in the main thread while

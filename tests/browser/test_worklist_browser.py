@@ -133,8 +133,18 @@ def test_supervisor_filters_by_payer_and_hands_three_tasks_over(page, browser, l
         expect(mine).to_have_count(3)
         assert sorted(mine.nth(n).get_attribute("id") for n in range(3)) == sorted(chosen)
         expect(kim.locator("#bulk")).to_have_count(0)  # a specialist reassigns nothing
+        expect(kim.get_by_role("link", name="Board")).to_have_count(0)
     finally:
         other.close()
+
+    # The board: kim holds the three; then kim is out and everything goes back to the queue.
+    page.get_by_role("link", name="Board").click()
+    expect(page).to_have_url(f"{live_server}/board")
+    expect(page.locator("#person-kim td.num").first).to_have_text("3")
+    screenshot(page, "board")
+    page.get_by_role("button", name="Hand back all of kim's tasks to the queue").click()
+    expect(page.get_by_role("status")).to_have_text("3 tasks of kim back in the queue.")
+    expect(page.locator("#person-kim td.num").first).to_have_text("0")
 
 
 def test_two_people_pressing_next_task_together_get_different_tasks(browser, live_server, desk):
