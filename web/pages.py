@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import RedirectResponse, Response
 
-from denialdesk.web import auth, board, task_page, worklist
+from denialdesk.web import auth, authorizations_page, board, task_page, worklist
 from denialdesk.web.csrf import CSRFRejected, require_csrf
 from denialdesk.web.deps import LoginRequired
 from denialdesk.web.render import render
@@ -20,6 +20,7 @@ router.include_router(auth.router)
 router.include_router(worklist.router)
 router.include_router(task_page.router)
 router.include_router(board.router)
+router.include_router(authorizations_page.router)
 
 
 def login_required(request: Request, exc: LoginRequired) -> Response:
