@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from denialdesk.store.types import JSONType, Money, UTCDateTime, utcnow
@@ -13,6 +13,9 @@ from denialdesk.store.types import JSONType, Money, UTCDateTime, utcnow
 
 class Claim(SQLModel, table=True):
     """One claim across its versions; the workflow `claim-{practice}-{id}` owns its status."""
+
+    # The worklist's payer filter reads a payer's claim ids from this index alone.
+    __table_args__ = (Index("ix_claim_payer_id_id", "payer_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     practice_id: int = Field(foreign_key="practice.id", index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from denialdesk.store.types import JSONType, Money, UTCDateTime, utcnow
@@ -39,6 +39,16 @@ class Task(SQLModel, table=True):
     itself (a rejected_file from the clearinghouse inbox) has neither practice nor workflow:
     only an admin of every practice sees it, and deciding it closes the row.
     """
+
+    # The worklist (store/tasks.py): tab counts read the first index alone (an index-only
+    # scan); each sort but priority (indexed below) walks its own index, so a page reads ~50
+    # rows, not every open task. The due order is the list's: dates missing last.
+    __table_args__ = (
+        Index("ix_task_status_practice_assignee", "status", "practice_id", "assignee_id"),
+        Index("ix_task_amount", "amount"),
+        Index("ix_task_created_at", "created_at"),
+        Index("ix_task_due_order", text("coalesce(due_at, '9999-12-31')")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=120)
