@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     demo_live_claims: int = Field(default=320, ge=0, le=5000)
     # `denialdesk dev`: seconds after start until the demo authorization needs renewal.
     demo_clock_seconds: float = Field(default=90.0, ge=0, le=3600)
+    # How often an open worklist asks for new tasks and counts (seconds).
+    worklist_poll_seconds: int = Field(default=30, ge=1, le=3600)
     clearinghouse_outbox: Path | None = None
     clearinghouse_inbox: Path | None = None
 

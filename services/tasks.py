@@ -131,15 +131,16 @@ def count_tabs(
     principal: Principal,
     query: TaskQuery,
     tabs: Mapping[str, tuple[str, str | None]],
+    cap: int | None = None,
 ) -> dict[str, int]:
     """How many tasks match `query` under each tab's (status, assignee), the caller's access
-    and the practice filter worked out once for all of them."""
+    and the practice filter worked out once for all of them; `cap`: see store count_tasks."""
     base = _scope(session, principal, replace(query, assignee=None))
     counts = {}
     for key, (status, assignee) in tabs.items():
         where = _assigned(session, principal, replace(base.where, status=status), assignee)
         counts[key] = store_tasks.count_tasks(
-            session, practice_ids=base.practice_ids, where=where, company=base.company
+            session, practice_ids=base.practice_ids, where=where, company=base.company, cap=cap
         )
     return counts
 

@@ -69,9 +69,15 @@ def count_tasks(
     practice_ids: Collection[int] | None,
     where: TaskFilter = TaskFilter(),  # noqa: B008 (frozen, never mutated)
     company: bool = False,
+    cap: int | None = None,
 ) -> int:
-    query = select(func.count()).select_from(Task)
-    return session.exec(query.where(*_conditions(practice_ids, where, company=company))).one()
+    """How many tasks match; with `cap`, counting stops past it (cap + 1 means "more than
+    cap"), so a tab over a table that only grows (Done) costs the same every day."""
+    conditions = _conditions(practice_ids, where, company=company)
+    if cap is None:
+        return session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
+    first = select(Task.id).where(*conditions).limit(cap + 1).subquery()
+    return session.exec(select(func.count()).select_from(first)).one()
 
 
 def get_task(session: Session, *, task_id: int) -> Task | None:

@@ -221,3 +221,15 @@ def test_bulk_assign_all_or_nothing(engine, world):
             (a.id, alice.id, 2),
             (b.id, alice.id, 2),
         ]
+
+
+def test_a_capped_count_stops_past_its_cap(engine):
+    with Session(engine) as session:
+        practice = factories.practice(session)
+        for _ in range(5):
+            work_data.task(session, practice)
+        session.commit()
+        ids = [practice.id]
+        assert tasks.count_tasks(session, practice_ids=ids) == 5
+        assert tasks.count_tasks(session, practice_ids=ids, cap=10) == 5
+        assert tasks.count_tasks(session, practice_ids=ids, cap=3) == 4  # "more than 3"

@@ -214,3 +214,12 @@ def test_a_specialist_has_no_reassign_control_and_is_refused(logged_in, desk, cs
         data={"csrf_token": csrf_from(page), "task": [str(desk["big"])], "assignee": "sam"},
     )
     assert response.status_code == 403 and "Only supervisors reassign tasks." in response.text
+
+
+def test_a_tab_count_past_the_cap_says_so(logged_in, desk, monkeypatch):
+    from denialdesk.web import worklist
+
+    monkeypatch.setattr(worklist, "COUNT_CAP", 2)
+    html = logged_in.get("/worklist?tab=open").text
+    assert re.search(r'id="tab-open".*?data-count="3">2\+</span>', html, re.S)
+    assert re.search(r'id="tab-mine".*?data-count="1">1</span>', html, re.S)
