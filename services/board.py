@@ -48,7 +48,7 @@ def board(session: Session, principal: Principal, today: date) -> Board:
     company = company_admin(principal)
     soon = today + timedelta(days=DUE_SOON_DAYS)
     scope = {"practice_ids": practice_ids, "company": company, "today": today, "soon": soon}
-    per_person = {load.key: load for load in task_board.by_person(session, **scope)}
+    per_person = {load.key: load for load in task_board.loads(session, by="person", **scope)}
     names = usernames(session, {key for key in per_person if key is not None})
     # Everyone who may be handed work is on the board, with or without tasks; so is anyone
     # still holding tasks here (e.g. someone who has since lost the role).
@@ -57,7 +57,7 @@ def board(session: Session, principal: Principal, today: date) -> Board:
         BoardRow(name, "", by_name.get(name, _empty()), f"/worklist?tab=open&assignee={name}")
         for name in sorted(set(workers(session, principal)) | set(by_name))
     ]
-    loads = task_board.by_queue(session, **scope)
+    loads = task_board.loads(session, by="queue", **scope)
     queues = {
         queue.id: (queue.name, practice)
         for queue, practice in session.exec(

@@ -73,28 +73,21 @@ def _loads(session: Session, key, practice_ids, company, today, soon) -> list[Lo
     ]  # fmt: skip
 
 
-def by_person(
+GROUPS = {"person": col(Task.assignee_id), "queue": col(Task.queue_id)}
+
+
+def loads(
     session: Session,
     *,
+    by: str,
     practice_ids: Collection[int] | None,
     company: bool = False,
     today: date,
     soon: date,
 ) -> list[Load]:
-    """One Load per assignee (key None: the unassigned tasks)."""
-    return _loads(session, col(Task.assignee_id), practice_ids, company, today, soon)
-
-
-def by_queue(
-    session: Session,
-    *,
-    practice_ids: Collection[int] | None,
-    company: bool = False,
-    today: date,
-    soon: date,
-) -> list[Load]:
-    """One Load per queue (key None: tasks routed to no queue)."""
-    return _loads(session, col(Task.queue_id), practice_ids, company, today, soon)
+    """One Load per assignee (`by` "person"; key None: the unassigned tasks) or per queue
+    ("queue"; key None: tasks routed to no queue)."""
+    return _loads(session, GROUPS[by], practice_ids, company, today, soon)
 
 
 def hand_back(

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,9 @@ from denialdesk.app.codec import data_converter
 from denialdesk.workflows.claim import ClaimWorkflow
 
 START_TIMEOUT_SECONDS = 60
+# temporalio waits 5 s for the dev server by default: too short on a loaded 2-core CI machine
+# (two tests failed at setup with other suites running beside them).
+DEV_SERVER_STARTUP = timedelta(seconds=60)
 
 
 def binary(name: str) -> str:
@@ -60,7 +64,10 @@ class Temporal:
         converter = {"data_converter": data_converter(self.key_ring)} if self.key_ring else {}
         if self.local:
             return await WorkflowEnvironment.start_local(
-                dev_server_existing_path=binary("temporal"), ui=False, **converter
+                dev_server_existing_path=binary("temporal"),
+                ui=False,
+                dev_server_startup_timeout=DEV_SERVER_STARTUP,
+                **converter,
             )
         return await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=binary("temporal-test-server"), **converter

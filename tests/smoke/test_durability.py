@@ -24,6 +24,7 @@ import pytest
 from claim_data import DOS, new_claim, world
 from remit_builder import RemitClaim, build_835
 from sqlmodel import Session, func, select
+from temporal_harness import DEV_SERVER_STARTUP
 from temporalio.testing import WorkflowEnvironment
 
 from denialdesk.app.settings import Settings
@@ -109,7 +110,9 @@ async def _scenario(tmp_path: Path, *, claims: int, kills: tuple[int, ...]) -> N
         payer = (w.payer.name, w.payer.remittance_ids)
 
     env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(BIN / "temporal"), ui=False
+        dev_server_existing_path=str(BIN / "temporal"),
+        ui=False,
+        dev_server_startup_timeout=DEV_SERVER_STARTUP,
     )
     worker = None
     try:

@@ -36,12 +36,12 @@ def test_loads_per_person_and_queue_and_hand_back(engine):
         work_data.task(session, other, assignee_id=kim_id, amount=Decimal("999.00"))
         session.commit()
         scope = {"practice_ids": [practice.id], "today": TODAY, "soon": TODAY + timedelta(7)}
-        people = {load.key: load for load in task_board.by_person(session, **scope)}
+        people = {load.key: load for load in task_board.loads(session, by="person", **scope)}
         assert (people[kim_id].open, people[kim_id].pended) == (3, 1)
         assert (people[kim_id].overdue, people[kim_id].due_soon) == (1, 1)
         assert people[kim_id].amount == Decimal("600.50")
         assert (people[None].open, people[None].unassigned, people[None].due_soon) == (1, 1, 1)
-        queues = {load.key: load for load in task_board.by_queue(session, **scope)}
+        queues = {load.key: load for load in task_board.loads(session, by="queue", **scope)}
         assert (queues[queue.id].open, queues[queue.id].unassigned) == (3, 1)
         assert queues[None].open == 1 and queues[None].practice_id == practice.id
 
@@ -50,5 +50,5 @@ def test_loads_per_person_and_queue_and_hand_back(engine):
         assert len(handed) == 4  # the done one and the other practice's stay
         assert all(session.get(Task, i).assignee_id is None for i in handed)
         assert all(session.get(Task, i).version == 2 for i in handed)  # from 1: seen as changed
-        people = {load.key: load for load in task_board.by_person(session, **scope)}
+        people = {load.key: load for load in task_board.loads(session, by="person", **scope)}
         assert kim_id not in people

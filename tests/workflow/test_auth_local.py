@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from auth_fakes import FakeAuthRow, run_auth, today
 from conftest import Harness, venv_binary
+from temporal_harness import DEV_SERVER_STARTUP
 from temporalio.testing import WorkflowEnvironment
 
 from denialdesk.contracts.authorization import EXPIRE_AUTHORIZATION
@@ -25,7 +26,10 @@ DAY = timedelta(days=1)
 def local() -> Iterator[Harness]:
     loop = asyncio.new_event_loop()
     env = loop.run_until_complete(
-        WorkflowEnvironment.start_local(dev_server_existing_path=venv_binary("temporal"))
+        WorkflowEnvironment.start_local(
+            dev_server_existing_path=venv_binary("temporal"),
+            dev_server_startup_timeout=DEV_SERVER_STARTUP,
+        )
     )
     try:
         yield Harness(loop, env)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from claim_fakes import outcome
 from conftest import Harness, venv_binary
+from temporal_harness import DEV_SERVER_STARTUP
 from temporalio.testing import WorkflowEnvironment
 
 
@@ -16,7 +17,10 @@ from temporalio.testing import WorkflowEnvironment
 def local() -> Iterator[Harness]:
     loop = asyncio.new_event_loop()
     env = loop.run_until_complete(
-        WorkflowEnvironment.start_local(dev_server_existing_path=venv_binary("temporal"))
+        WorkflowEnvironment.start_local(
+            dev_server_existing_path=venv_binary("temporal"),
+            dev_server_startup_timeout=DEV_SERVER_STARTUP,
+        )
     )
     try:
         yield Harness(loop, env)
