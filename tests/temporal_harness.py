@@ -70,7 +70,9 @@ class Temporal:
                 **converter,
             )
         return await WorkflowEnvironment.start_time_skipping(
-            test_server_existing_path=binary("temporal-test-server"), **converter
+            test_server_existing_path=binary("temporal-test-server"),
+            test_server_startup_timeout=DEV_SERVER_STARTUP,
+            **converter,
         )
 
     async def _serve(self, engine, outbox, task_queue) -> None:
