@@ -58,23 +58,27 @@ def board(session: Session, principal: Principal, today: date) -> Board:
         for name in sorted(set(workers(session, principal)) | set(by_name))
     ]
     loads = task_board.loads(session, by="queue", **scope)
-    queues = {
-        queue.id: (queue.name, practice)
-        for queue, practice in session.exec(
-            select(Queue, Practice.legal_name)
-            .join(Practice, col(Practice.id) == Queue.practice_id)
-            .where(col(Queue.id).in_([load.key for load in loads if load.key is not None]))
+    queue_names = dict(
+        session.exec(
+            select(Queue.id, Queue.name).where(
+                col(Queue.id).in_([load.key for load in loads if load.key is not None])
+            )
         ).all()
-    }
-    practice_names = dict(session.exec(select(Practice.id, Practice.legal_name)).all())
+    )
+    practice_names = dict(
+        session.exec(
+            select(Practice.id, Practice.legal_name).where(
+                col(Practice.id).in_([load.practice_id for load in loads if load.practice_id])
+            )
+        ).all()
+    )
     queue_rows = []
     for load in loads:
-        if load.key in queues:
-            name, practice = queues[load.key]
-            link = f"/worklist?tab=open&queue={load.key}"
+        practice = practice_names.get(load.practice_id, "")
+        if load.key in queue_names:
+            name, link = queue_names[load.key], f"/worklist?tab=open&queue={load.key}"
         else:  # not routed: the practice's (or the billing company's) own
-            name, practice = "Not routed to a queue", practice_names.get(load.practice_id, "")
-            link = "/worklist?tab=open"
+            name, link = "Not routed to a queue", "/worklist?tab=open"
         queue_rows.append(BoardRow(name, practice, load, link))
     queue_rows.sort(key=lambda row: (-row.load.overdue, -row.load.open, row.label))
     return Board(

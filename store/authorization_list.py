@@ -26,8 +26,7 @@ from denialdesk.store.models import (
     ScheduledVisit,
     Task,
 )
-
-OPEN_TASK_STATUSES = ("open", "pended")
+from denialdesk.store.tasks import ACTIVE
 
 
 @dataclass(frozen=True)
@@ -153,7 +152,7 @@ def linked_claims(session: Session, authorization_id: int) -> list[LinkedClaim]:
         for task_id, claim_id, kind, status in session.exec(
             select(Task.id, Task.claim_id, Task.kind, Task.status)
             .where(col(Task.claim_id).in_([claim.id for claim in claims]))
-            .where(col(Task.status).in_(OPEN_TASK_STATUSES))
+            .where(col(Task.status).in_(ACTIVE))
             .order_by(col(Task.id))
         ):
             tasks[claim_id].append(OpenTask(task_id, kind, status))
@@ -166,7 +165,7 @@ def open_tasks(session: Session, authorization_id: int) -> Sequence[OpenTask]:
         select(Task.id, Task.kind, Task.status)
         .where(Task.authorization_id == authorization_id)
         .where(col(Task.claim_id).is_(None))
-        .where(col(Task.status).in_(OPEN_TASK_STATUSES))
+        .where(col(Task.status).in_(ACTIVE))
         .order_by(col(Task.id))
     ).all()
     return [OpenTask(*row) for row in rows]

@@ -10,35 +10,27 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, func, or_, update
+from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from denialdesk.store.models import Task
-from denialdesk.store.tasks import ACTIVE
+from denialdesk.store.tasks import ACTIVE, practice_scope
 from denialdesk.store.types import utcnow
 
 
 @dataclass(frozen=True)
 class Load:
-    """Open and pended work of one person (key: user id, None = nobody) or one queue."""
+    """Open and pended work of one person (key: user id, None = nobody) or one queue (key:
+    queue id, None = routed to none) of a practice (None: the billing company's own)."""
 
     key: int | None
-    practice_id: int | None
+    practice_id: int | None  # a queue's practice; None for a person
     open: int
     pended: int
     unassigned: int
     overdue: int
     due_soon: int
     amount: Decimal
-
-
-def _scope(practice_ids: Collection[int] | None, company: bool) -> list:
-    """Tasks of these practices (None: all), plus the billing company's own with `company`."""
-    ours = col(Task.practice_id).is_(None)
-    if practice_ids is None:
-        return [] if company else [col(Task.practice_id).is_not(None)]
-    theirs = col(Task.practice_id).in_(list(practice_ids))
-    return [or_(theirs, ours) if company else theirs]
 
 
 def _figures(today: date, soon: date):
@@ -60,20 +52,12 @@ def _figures(today: date, soon: date):
     )
 
 
-def _loads(session: Session, key, practice_ids, company, today, soon) -> list[Load]:
-    query = (
-        select(key, func.min(col(Task.practice_id)), *_figures(today, soon))
-        .where(col(Task.status).in_(ACTIVE), *_scope(practice_ids, company))
-        .group_by(key)
-    )
-    return [
-        Load(key=row[0], practice_id=row[1], open=row[2], pended=row[3], unassigned=row[4],
-             overdue=row[5], due_soon=row[6], amount=Decimal(row[7]))
-        for row in session.exec(query).all()
-    ]  # fmt: skip
-
-
-GROUPS = {"person": col(Task.assignee_id), "queue": col(Task.queue_id)}
+# What a row of the board is: a person, or a queue within its practice (tasks routed to no
+# queue make one row per practice).
+GROUPS = {
+    "person": (col(Task.assignee_id),),
+    "queue": (col(Task.queue_id), col(Task.practice_id)),
+}
 
 
 def loads(
@@ -86,8 +70,19 @@ def loads(
     soon: date,
 ) -> list[Load]:
     """One Load per assignee (`by` "person"; key None: the unassigned tasks) or per queue
-    ("queue"; key None: tasks routed to no queue)."""
-    return _loads(session, GROUPS[by], practice_ids, company, today, soon)
+    ("queue"; key None: a practice's tasks routed to no queue)."""
+    columns = GROUPS[by]
+    query = (
+        select(*columns, *_figures(today, soon))
+        .where(col(Task.status).in_(ACTIVE), *practice_scope(practice_ids, company=company))
+        .group_by(*columns)
+    )
+    found = []
+    for row in session.exec(query).all():
+        key, practice_id = row[0], row[1] if by == "queue" else None
+        figures = row[len(columns) :]
+        found.append(Load(key, practice_id, *figures[:5], amount=Decimal(figures[5])))
+    return found
 
 
 def hand_back(
@@ -103,7 +98,7 @@ def hand_back(
     statement = (
         update(Task)
         .where(Task.assignee_id == assignee_id, col(Task.status).in_(ACTIVE))
-        .where(*_scope(practice_ids, company))
+        .where(*practice_scope(practice_ids, company=company))
         .values(assignee_id=None, assigned_at=None, updated_at=utcnow(), version=Task.version + 1)
         .returning(Task.id)
         .execution_options(synchronize_session=False)

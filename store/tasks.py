@@ -159,14 +159,17 @@ def _key(task: Task, sort: str) -> tuple[str | None, int]:
     return value, task.id
 
 
-def _conditions(practice_ids: Collection[int] | None, where: TaskFilter, *, company: bool) -> list:
-    conditions = []
+def practice_scope(practice_ids: Collection[int] | None, *, company: bool) -> list:
+    """Tasks of these practices (None: all), plus the billing company's own with `company`."""
     ours = col(Task.practice_id).is_(None)
-    if practice_ids is not None:
-        theirs = col(Task.practice_id).in_(list(practice_ids))
-        conditions.append(or_(theirs, ours) if company else theirs)
-    elif not company:
-        conditions.append(col(Task.practice_id).is_not(None))
+    if practice_ids is None:
+        return [] if company else [col(Task.practice_id).is_not(None)]
+    theirs = col(Task.practice_id).in_(list(practice_ids))
+    return [or_(theirs, ours) if company else theirs]
+
+
+def _conditions(practice_ids: Collection[int] | None, where: TaskFilter, *, company: bool) -> list:
+    conditions = practice_scope(practice_ids, company=company)
     if where.status is not None:
         conditions.append(Task.status == where.status)
     if where.unassigned:

@@ -21,14 +21,13 @@ from denialdesk.domain.roles import Action
 from denialdesk.services import authorization_list as list_service
 from denialdesk.services import authorizations as auth_service
 from denialdesk.services.authorizations import AuthorizationExtend
-from denialdesk.services.bodies import MAX_ID
 from denialdesk.services.cursors import decode_key, encode_key
 from denialdesk.services.errors import NotFound, ServiceError
 from denialdesk.services.temporal import temporal_client
 from denialdesk.store.types import utcnow
 from denialdesk.web.deps import DbDep, PrincipalDep
 from denialdesk.web.render import htmx_part, render
-from denialdesk.web.views import money
+from denialdesk.web.views import money, record_id
 from denialdesk.web.worklist import access_summary, filter_choices
 
 router = APIRouter()
@@ -65,13 +64,6 @@ class View:
         return "/authorizations?" + urlencode({k: v for k, v in params.items() if v})
 
 
-def _payer_id(value: str) -> int:
-    number = int(value)
-    if not 1 <= number <= MAX_ID:
-        raise ValueError(value)
-    return number
-
-
 def _days(value: str) -> int:
     number = int(value)
     if not 0 <= number <= MAX_WITHIN_DAYS:
@@ -86,7 +78,7 @@ def read_view(request: Request) -> View:
     problems: list[str] = []
     typed: dict = {}
     for name, parse, what in (
-        ("payer", _payer_id, "a payer"),
+        ("payer", record_id, "a payer"),
         ("within", _days, f"a number of days from 0 to {MAX_WITHIN_DAYS}"),
     ):
         if name in values:
@@ -208,9 +200,12 @@ def _not_found(request: Request, exc: ServiceError) -> Response:
 
 def _id(raw: str) -> int | None:
     """A path id as the database can hold it; None for anything else (answered 404)."""
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+    if not raw.isascii() or not raw.isdigit():  # int() would take "+7" or " 7"
         return None
-    return int(raw)
+    try:
+        return record_id(raw)
+    except ValueError:
+        return None
 
 
 @router.get("/authorizations/{authorization_id}")

@@ -1,10 +1,12 @@
-"""How the pages say numbers and dates: money, deadline countdowns."""
+"""How the pages say numbers and dates (money, deadline countdowns) and read ids from URLs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from denialdesk.services.bodies import MAX_ID
 
 
 @dataclass(frozen=True)
@@ -28,3 +30,12 @@ def countdown(due: date | None, today: date) -> Countdown:
 
 def money(amount: Decimal | None) -> str:
     return "" if amount is None else f"${amount:,.2f}"
+
+
+def record_id(value: str) -> int:
+    """A row id from a URL, as the database can hold it (a bigger number would fail in
+    PostgreSQL); ValueError otherwise."""
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number

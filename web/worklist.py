@@ -22,7 +22,6 @@ from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.services import tasks as task_service
 from denialdesk.services.access import practices_where
-from denialdesk.services.bodies import MAX_ID
 from denialdesk.services.cursors import decode_key, encode_key
 from denialdesk.services.errors import ServiceError
 from denialdesk.services.temporal import client_or_none
@@ -31,7 +30,7 @@ from denialdesk.store.tasks import TaskPage
 from denialdesk.store.types import utcnow
 from denialdesk.web.deps import DbDep, OptionalPrincipalDep, PrincipalDep
 from denialdesk.web.render import htmx_part, render
-from denialdesk.web.views import countdown, money
+from denialdesk.web.views import countdown, money, record_id
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -88,14 +87,6 @@ class View:
         return "/worklist?" + urlencode({k: v for k, v in params.items() if v})
 
 
-def _record_id(value: str) -> int:
-    """A row id as the database can hold it (a bigger number would fail in PostgreSQL)."""
-    number = int(value)
-    if not 1 <= number <= MAX_ID:
-        raise ValueError(value)
-    return number
-
-
 def read_view(request: Request) -> View:
     params = request.query_params
     tab = _TABS.get(params.get("tab", ""), TABS[0])
@@ -104,8 +95,8 @@ def read_view(request: Request) -> View:
     problems: list[str] = []
     typed: dict = {}
     for name, parse, what in (
-        ("payer", _record_id, "a payer"),
-        ("queue", _record_id, "a queue"),
+        ("payer", record_id, "a payer"),
+        ("queue", record_id, "a queue"),
         ("due_before", date.fromisoformat, "a date (YYYY-MM-DD)"),
         ("amount_min", Decimal, "an amount"),
         ("amount_max", Decimal, "an amount"),

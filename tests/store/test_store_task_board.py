@@ -52,3 +52,21 @@ def test_loads_per_person_and_queue_and_hand_back(engine):
         assert all(session.get(Task, i).version == 2 for i in handed)  # from 1: seen as changed
         people = {load.key: load for load in task_board.loads(session, by="person", **scope)}
         assert kim_id not in people
+
+
+def test_tasks_routed_to_no_queue_make_one_row_per_practice(engine):
+    with Session(engine) as session:
+        practices = [factories.practice(session) for _ in range(2)]
+        for practice, n in zip(practices, (1, 2), strict=True):
+            for _ in range(n):
+                work_data.task(session, practice, due_at=TODAY)
+        session.commit()
+        ids = [p.id for p in practices]
+        scope = {"practice_ids": ids, "today": TODAY, "soon": TODAY + timedelta(7)}
+        rows = task_board.loads(session, by="queue", **scope)
+        assert sorted((load.key, load.practice_id, load.open) for load in rows) == [
+            (None, ids[0], 1),
+            (None, ids[1], 2),
+        ]
+        people = task_board.loads(session, by="person", **scope)
+        assert [(p.key, p.practice_id, p.open) for p in people] == [(None, None, 3)]
