@@ -136,13 +136,13 @@ def count_tabs(
     """How many tasks match `query` under each tab's (status, assignee), the caller's access
     and the practice filter worked out once for all of them; `cap`: see store count_tasks."""
     base = _scope(session, principal, replace(query, assignee=None))
-    counts = {}
-    for key, (status, assignee) in tabs.items():
-        where = _assigned(session, principal, replace(base.where, status=status), assignee)
-        counts[key] = store_tasks.count_tasks(
-            session, practice_ids=base.practice_ids, where=where, company=base.company, cap=cap
-        )
-    return counts
+    wheres = {
+        key: _assigned(session, principal, replace(base.where, status=status), assignee)
+        for key, (status, assignee) in tabs.items()
+    }
+    return store_tasks.count_tasks_many(
+        session, practice_ids=base.practice_ids, wheres=wheres, company=base.company, cap=cap
+    )
 
 
 @dataclass(frozen=True)

@@ -174,8 +174,9 @@ def rows_of(db: Session, tasks, today: date) -> list[Row]:
 def filter_choices(db: Session, principal: Principal) -> dict:
     """The practices and payers the caller may filter by."""
     practice_ids = practices_where(principal, Action.READ_WORK)
-    practices = select(Practice).order_by(col(Practice.legal_name))
-    payers = select(Payer).order_by(col(Payer.name), col(Payer.id))
+    # Only the columns the form shows: whole payer rows carry their rules (JSON).
+    practices = select(Practice.slug, Practice.legal_name).order_by(col(Practice.legal_name))
+    payers = select(Payer.id, Payer.name).order_by(col(Payer.name), col(Payer.id))
     queues = (
         select(Queue.id, Queue.name, Practice.legal_name)
         .join(Practice, col(Practice.id) == Queue.practice_id)

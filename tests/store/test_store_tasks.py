@@ -9,6 +9,7 @@ from decimal import Decimal
 import factories
 import pytest
 import work_data
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from denialdesk.store import tasks
@@ -233,3 +234,30 @@ def test_a_capped_count_stops_past_its_cap(engine):
         assert tasks.count_tasks(session, practice_ids=ids) == 5
         assert tasks.count_tasks(session, practice_ids=ids, cap=10) == 5
         assert tasks.count_tasks(session, practice_ids=ids, cap=3) == 4  # "more than 3"
+
+
+def test_several_counts_are_one_statement_with_a_count_per_filter(engine):
+    with Session(engine) as session:
+        practice = factories.practice(session)
+        for status in ("open", "open", "open", "open", "pended", "done"):
+            work_data.task(session, practice, status=status)
+        session.commit()
+        ids = [practice.id]  # read before counting statements (the commit expired it)
+        wheres = {
+            "open": tasks.TaskFilter(status="open"),
+            "pended": tasks.TaskFilter(status="pended"),
+            "cancelled": tasks.TaskFilter(status="cancelled"),
+        }
+        statements = []
+
+        def seen(*args):
+            statements.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            counts = tasks.count_tasks_many(session, practice_ids=ids, wheres=wheres, cap=2)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert counts == {"open": 3, "pended": 1, "cancelled": 0}  # 4 open: "more than 2"
+        assert len(statements) == 1
+        assert tasks.count_tasks_many(session, practice_ids=ids, wheres={}) == {}
