@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import RedirectResponse, Response
 
-from denialdesk.web import auth, authorizations_page, board, task_page, worklist
+from denialdesk.web import auth, authorizations_page, board, task_page, team_views, worklist
 from denialdesk.web.csrf import CSRFRejected, require_csrf
 from denialdesk.web.deps import LoginRequired
 from denialdesk.web.render import render
@@ -18,6 +18,7 @@ from denialdesk.web.render import render
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 router.include_router(auth.router)
 router.include_router(worklist.router)
+router.include_router(team_views.router)
 router.include_router(task_page.router)
 router.include_router(board.router)
 router.include_router(authorizations_page.router)

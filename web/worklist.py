@@ -7,6 +7,7 @@ view and named in a notice above the list.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -21,6 +22,7 @@ from denialdesk.domain.carc import CATEGORY_PRECEDENCE
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.services import tasks as task_service
+from denialdesk.services import team_views
 from denialdesk.services.access import practices_where
 from denialdesk.services.cursors import decode_key, encode_key
 from denialdesk.services.errors import ServiceError
@@ -82,13 +84,16 @@ class View:
     problems: list[str]
 
     def link(self, **changes: str | None) -> str:
+        return "/worklist?" + self.query_string(**changes)
+
+    def query_string(self, **changes: str | None) -> str:
         sort = None if self.sort == "priority" else self.sort  # the default stays out of links
         params = {"tab": self.tab.key, **self.values, "sort": sort} | changes
-        return "/worklist?" + urlencode({k: v for k, v in params.items() if v})
+        return urlencode({k: v for k, v in params.items() if v})
 
 
-def read_view(request: Request) -> View:
-    params = request.query_params
+def read_view(params: Mapping[str, str]) -> View:
+    """The view a URL's query parameters ask for (a saved team view's too)."""
     tab = _TABS.get(params.get("tab", ""), TABS[0])
     values = {name: params[name].strip() for name in FILTERS if params.get(name, "").strip()}
     sort = params.get("sort") if params.get("sort") in SORTS else "priority"
@@ -218,7 +223,7 @@ def home(principal: OptionalPrincipalDep) -> Response:
 
 @router.get("/worklist")
 def worklist(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
-    view = read_view(request)
+    view = read_view(request.query_params)
     today = utcnow().date()  # the business day, as the workflows count it
     cursor = request.query_params.get("cursor")
     problems = list(view.problems)
@@ -260,8 +265,15 @@ def worklist(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
         if loading_more:
             return render(request, "worklist.html", context, block="more_rows")
         # A tab link changes the tab the filter form sends: its hidden input travels along.
-        return render(request, "worklist.html", context, block="results", oob=["tab_input"])
-    context |= {"access": access_summary(db, principal), **filter_choices(db, principal)}
+        return render(
+            request, "worklist.html", context, block="results", oob=["tab_input", "view_query"]
+        )
+    context |= {
+        "access": access_summary(db, principal),
+        "team_views": team_views.views_for(db, principal),
+        "save_practices": team_views.managed_practices(db, principal),
+        **filter_choices(db, principal),
+    }
     return render(request, "worklist.html", context)
 
 
@@ -277,7 +289,7 @@ async def assign_many(request: Request, principal: PrincipalDep, db: DbDep) -> R
     except ValueError:
         ids = []
     if not ids:
-        return _redirect(_with_notice(back, "Select the tasks to assign first."))
+        return _redirect(with_notice(back, "Select the tasks to assign first."))
     username = str(form.get("assignee", "")).strip() or None
     try:
         done = task_service.bulk_assign(db, principal, task_ids=ids, username=username)
@@ -289,16 +301,16 @@ async def assign_many(request: Request, principal: PrincipalDep, db: DbDep) -> R
                 {"title": "Not allowed", "message": "Only supervisors reassign tasks."},
                 status_code=403,
             )
-        return _redirect(_with_notice(back, f"Nothing was assigned: {exc.detail}"))
+        return _redirect(with_notice(back, f"Nothing was assigned: {exc.detail}"))
     client = await client_or_none(request.app.state)
     for task in done:
         await task_service.notify(client, task, task_service.change_of(task))
     who = username or "the queue"
     plural = "" if len(done) == 1 else "s"
-    return _redirect(_with_notice(back, f"{len(done)} task{plural} assigned to {who}."))
+    return _redirect(with_notice(back, f"{len(done)} task{plural} assigned to {who}."))
 
 
-def _with_notice(url: str, notice: str) -> str:
+def with_notice(url: str, notice: str) -> str:
     return url + ("&" if "?" in url else "?") + urlencode({"notice": notice})
 
 
@@ -308,7 +320,7 @@ async def next_task(request: Request, principal: PrincipalDep, db: DbDep) -> Res
     try:
         task = task_service.take_next(db, principal)
     except ServiceError as exc:
-        return _redirect(_with_notice("/worklist", exc.detail))
+        return _redirect(with_notice("/worklist", exc.detail))
     if task is None:
         return _redirect("/worklist?tab=unassigned&notice=none-left")
     await task_service.notify(await client_or_none(request.app.state), task, "assigned")

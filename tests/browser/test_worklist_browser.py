@@ -124,6 +124,12 @@ def test_supervisor_filters_by_payer_and_hands_three_tasks_over(page, browser, l
     page.get_by_role("button", name="Assign selected").click()
     expect(page.get_by_role("status")).to_have_text("3 tasks assigned to kim.")
     expect(rows).to_have_count(7)  # the filter is kept: Zenith's unassigned ones left
+    # The view (changed through htmx, no reload) saved for the team.
+    page.get_by_text("Save this view for the team").click()
+    page.get_by_label("Name", exact=True).fill("Zenith unassigned")
+    page.get_by_role("button", name="Save view").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved team view “Zenith unassigned”")
+    expect(rows).to_have_count(7)
 
     other = browser.new_context()
     try:
@@ -134,6 +140,10 @@ def test_supervisor_filters_by_payer_and_hands_three_tasks_over(page, browser, l
         assert sorted(mine.nth(n).get_attribute("id") for n in range(3)) == sorted(chosen)
         expect(kim.locator("#bulk")).to_have_count(0)  # a specialist reassigns nothing
         expect(kim.get_by_role("link", name="Board")).to_have_count(0)
+        kim.get_by_role("link", name="Zenith unassigned").click()
+        expect(kim.locator("#task-rows tr[id^=task-]")).to_have_count(7)
+        expect(kim.get_by_label("Payer")).to_have_value(re.compile(r"\d+"))
+        expect(kim.get_by_role("button", name="Delete team view Zenith unassigned")).to_have_count(0)
     finally:
         other.close()
 
