@@ -143,7 +143,9 @@ def test_supervisor_filters_by_payer_and_hands_three_tasks_over(page, browser, l
         kim.get_by_role("link", name="Zenith unassigned").click()
         expect(kim.locator("#task-rows tr[id^=task-]")).to_have_count(7)
         expect(kim.get_by_label("Payer")).to_have_value(re.compile(r"\d+"))
-        expect(kim.get_by_role("button", name="Delete team view Zenith unassigned")).to_have_count(0)
+        expect(kim.get_by_role("button", name="Delete team view Zenith unassigned")).to_have_count(
+            0
+        )
     finally:
         other.close()
 
