@@ -20,6 +20,7 @@ from denialdesk.domain.roles import Action
 from denialdesk.services import authorizations as auth_service
 from denialdesk.services import claims as claim_service
 from denialdesk.services import decisions as decision_service
+from denialdesk.services import task_authorization
 from denialdesk.services import tasks as task_service
 from denialdesk.services.authorizations import AuthorizationExtend
 from denialdesk.services.claims import NoteBody
@@ -40,6 +41,8 @@ NOTICES = {
     "taken": "The task is yours.",
     "released": "The task is back in the queue.",
     "pended": "Pended.",
+    "authorized": "Authorization recorded and attached to the claim as a new version — its "
+    "workflow checks the claim again.",
     "extended": "Authorization updated — its workflow recounts the visits and closes the task "
     "when they are covered.",
 }
@@ -70,6 +73,9 @@ def _page(request, principal, db, task_id: int, *, error: str | None = None, cod
         "error": error,
         "notice": NOTICES.get(request.query_params.get("notice", "")),
         "today": today,
+        "record_authorization": task.status in ("open", "pended")
+        and detail.claim is not None
+        and task_authorization.may_record(task.kind, task.category),
     }
     return render(request, "task.html", context, status_code=code)
 
@@ -167,6 +173,27 @@ async def extend(task_id: int, request: Request, principal: PrincipalDep, db: Db
     except ServiceError as exc:
         return _page(request, principal, db, task_id, error=_said(exc), code=exc.status)
     return _redirect(task_id, "extended")
+
+
+@router.post("/tasks/{task_id}/authorization")
+async def record_authorization(task_id: int, request: Request, principal: PrincipalDep, db: DbDep):
+    """Record the payer's authorization for the task's claim and attach it (a new version)."""
+    form = await request.form()
+    fields = {
+        name: str(form.get(name, "")).strip()
+        for name in ("number", "unit_type", "approved", "start_date", "end_date")
+    }
+    fields["codes"] = str(form.get("codes", "")).replace(",", " ").upper().split()
+    try:
+        client = await temporal_client(request.app.state)
+        await task_authorization.record_for_task(
+            db, client, principal, task_id, fields, request.app.state.settings.temporal_task_queue
+        )
+    except ValidationError as exc:
+        return _page(request, principal, db, task_id, error=_invalid(exc), code=422)
+    except ServiceError as exc:
+        return _page(request, principal, db, task_id, error=_said(exc), code=exc.status)
+    return _redirect(task_id, "authorized")
 
 
 @router.post("/tasks/{task_id}/decision")

@@ -9,11 +9,13 @@ from decimal import Decimal
 import factories
 import pytest
 import work_data
+from fake_temporal import FakeTemporal
 from sqlmodel import Session, select
 
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import (
     Authorization,
+    ClaimDiagnosis,
     ClaimEvent,
     ClaimVersion,
     Practice,
@@ -163,3 +165,58 @@ def test_a_renewal_task_shows_the_burn_down_and_takes_the_new_dates(logged_in, r
     with Session(engine) as session:
         row = session.exec(select(Authorization)).one()
         assert (row.approved, row.end_date) == (12, utcnow().date() + timedelta(days=20))
+
+
+def test_an_authorization_denial_records_the_retro_authorization_and_attaches_it(
+    logged_in, worked, csrf_from, engine
+):
+    task_id = worked["task"]
+    html = logged_in.get(f"/tasks/{task_id}").text
+    assert "Record the authorization" in html
+    # Prefilled from the claim: its codes and first date of service.
+    assert 'name="codes" required maxlength="200" value="90837"' in html
+    assert 'name="start_date" required value="2026-03-02"' in html
+    token = csrf_from(html)
+    fields = {"csrf_token": token, "number": "RETRO-7", "codes": "90837", "unit_type": "visits",
+              "approved": "10", "start_date": "2026-03-01", "end_date": "2026-06-30"}  # fmt: skip
+    # Workflows unreachable, or a bad value: said on the page, nothing stored.
+    down = logged_in.post(f"/tasks/{task_id}/authorization", data=fields)
+    assert down.status_code == 503 and "workflows unavailable" in down.text
+    logged_in.app.state.temporal = temporal = FakeTemporal()
+    bad = logged_in.post(
+        f"/tasks/{task_id}/authorization", data=fields | {"end_date": "2026-02-01"}
+    )
+    assert bad.status_code == 422 and 'role="alert"' in bad.text
+    # The claim's version cannot be copied (no diagnosis): the authorization is not kept either.
+    broken = logged_in.post(f"/tasks/{task_id}/authorization", data=fields)
+    assert broken.status_code == 422 and "dx_pointers" in broken.text
+    with Session(engine) as session:
+        assert session.exec(select(Authorization)).all() == []
+        version = session.exec(select(ClaimVersion)).one()
+        session.add(ClaimDiagnosis(claim_version_id=version.id, position=1, code="F33.1"))
+        session.commit()
+    done = logged_in.post(f"/tasks/{task_id}/authorization", data=fields, follow_redirects=True)
+    assert "Authorization recorded and attached to the claim as a new version" in done.text
+    with Session(engine) as session:
+        auth = session.exec(select(Authorization)).one()
+        assert (auth.number, auth.codes, auth.approved) == ("RETRO-7", ["90837"], 10)
+        task = session.get(Task, task_id)
+        versions = session.exec(
+            select(ClaimVersion).where(ClaimVersion.claim_id == task.claim_id)
+        ).all()
+        assert [v.authorization_id for v in versions][-1] == auth.id
+    # The authorization's workflow started, the claim's workflow heard of the new version.
+    assert any(wid.startswith("auth-") for _, _, wid, *_ in temporal.started)
+    assert [name for _, name, _, _ in temporal.updates] == ["correct"]
+
+
+def test_a_renewal_task_has_no_record_form_and_a_claimless_post_is_refused(logged_in, renewal,
+                                                                          csrf_from):  # fmt: skip
+    html = logged_in.get(f"/tasks/{renewal}").text
+    assert "Record the authorization" not in html
+    logged_in.app.state.temporal = FakeTemporal()
+    refused = logged_in.post(
+        f"/tasks/{renewal}/authorization", data={"csrf_token": csrf_from(html), "number": "X"}
+    )
+    assert refused.status_code == 422
+    assert "this task does not wait for an authorization" in refused.text

@@ -25,7 +25,10 @@ def test_a_supervisor_saves_a_view_the_specialist_then_opens(client, make_user, 
     page = client.get("/worklist?tab=open&category=coding&sort=amount").text
     assert SAVE in page
     # The form carries the view as shown (the results swaps keep it current out of band).
-    assert 'name="view" value="tab=open&amp;category=coding&amp;sort=amount"' in page
+    assert (
+        'name="view" form="save-view-form" value="tab=open&amp;category=coding&amp;sort=amount"'
+        in page
+    )
     response = client.post(
         "/worklist/views",
         data={
@@ -155,6 +158,6 @@ def test_a_results_swap_keeps_the_saved_query_current(client, make_user, log_in)
     ).text
     assert re.search(
         r'<span id="view-query-field" hx-swap-oob="true"><input type="hidden" name="view"'
-        r' value="tab=done&amp;kind=send_appeal"></span>',
+        r' form="save-view-form" value="tab=done&amp;kind=send_appeal"></span>',
         fragment,
     )
