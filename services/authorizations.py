@@ -87,11 +87,18 @@ async def create_authorization(
         return row
 
     created = await run_in_threadpool(store)
-    try:
-        await auth_client.start_authorization(client, slug, created.id, task_queue)
-    except Exception as exc:  # noqa: BLE001 (stored; starting again is a no-op, see extend)
-        log.warning("authorization %s: workflow start failed: %s", created.id, type(exc).__name__)
+    await start_workflow(client, slug, created.id, task_queue)
     return created
+
+
+async def start_workflow(client, slug: str, authorization_id: int, task_queue: str) -> None:
+    """Start a stored authorization's workflow; a failure is logged, not raised."""
+    try:
+        await auth_client.start_authorization(client, slug, authorization_id, task_queue)
+    except Exception as exc:  # noqa: BLE001 (stored; starting again is a no-op, see extend)
+        log.warning(
+            "authorization %s: workflow start failed: %s", authorization_id, type(exc).__name__
+        )
 
 
 async def extend_authorization(

@@ -116,12 +116,7 @@ async def correct_claim(
 
     def store() -> tuple[Claim, str]:
         claim = load_claim(session, principal, claim_id, Action.WRITE_CLAIMS)
-        kinds = CORRECTABLE_TASK_KINDS
-        if not claim_views.has_active_task(session, claim_id=claim.id, kinds=kinds):
-            raise Conflict(
-                "the claim can be corrected only while it waits on a scrub, authorization, "
-                "data or denial task"
-            )
+        require_correctable(session, claim)
         changes: dict[str, Any] = {}
         if "authorization_id" in given:
             changes["authorization_id"] = body.authorization_id
@@ -139,10 +134,24 @@ async def correct_claim(
         return claim, session.get(Practice, claim.practice_id).slug
 
     claim, slug = await run_in_threadpool(store)
-    correction = Correction(version=claim.version, user_id=principal.user_id)
+    await send_correction(client, slug, claim, principal.user_id)
+    return claim
+
+
+def require_correctable(session: Session, claim: Claim) -> None:
+    """Conflict unless a scrub, authorization, data or denial task waits on the claim."""
+    if not claim_views.has_active_task(session, claim_id=claim.id, kinds=CORRECTABLE_TASK_KINDS):
+        raise Conflict(
+            "the claim can be corrected only while it waits on a scrub, authorization, "
+            "data or denial task"
+        )
+
+
+async def send_correction(client, slug: str, claim: Claim, user_id: int) -> None:
+    """Tell the claim's workflow of its new (committed) version."""
+    correction = Correction(version=claim.version, user_id=user_id)
     with workflow_refusals("claim"):
         await workflows.correct_claim(client, claim_workflow_id(slug, claim.id), correction)
-    return claim
 
 
 def add_note(session: Session, principal: Principal, claim_id: int, text: str):

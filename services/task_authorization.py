@@ -9,27 +9,19 @@ do, the authorization's workflow starts and the claim's workflow hears of the co
 
 from __future__ import annotations
 
-import logging
-
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from denialdesk.contracts.claim import Correction, claim_workflow_id
-from denialdesk.contracts.enums import CORRECTABLE_TASK_KINDS, TaskKind
+from denialdesk.contracts.enums import TaskKind
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
 from denialdesk.services import tasks as task_service
-from denialdesk.services.authorizations import AuthorizationCreate, today
-from denialdesk.services.claims import load_claim
-from denialdesk.services.errors import Conflict, Invalid, invalid, workflow_refusals
+from denialdesk.services.authorizations import AuthorizationCreate, start_workflow, today
+from denialdesk.services.claims import load_claim, require_correctable, send_correction
+from denialdesk.services.errors import Invalid, invalid
 from denialdesk.store import authorizations as store_auth
-from denialdesk.store import claim_views
 from denialdesk.store import claims as store_claims
 from denialdesk.store.models import Authorization, Claim, Practice
-from denialdesk.workflows import auth_client
-from denialdesk.workflows import client as workflows
-
-log = logging.getLogger(__name__)
 
 
 def may_record(kind: str, category: str | None) -> bool:
@@ -50,17 +42,14 @@ async def record_for_task(
 ) -> tuple[Authorization, Claim]:
     """`fields`: number, codes, unit_type, approved, start_date, end_date as
     AuthorizationCreate takes them (ValidationError). Invalid: a task that waits for no
-    authorization, or a value the store refuses; Conflict: the claim takes no correction now."""
+    authorization, or a value the store refuses; Conflict: see claims.require_correctable."""
 
     def store() -> tuple[Authorization, Claim, str]:
         task = task_service.load_task(session, principal, task_id, Action.WORK_OWN)
         if task.claim_id is None or not may_record(task.kind, task.category):
             raise Invalid("this task does not wait for an authorization")
         claim = load_claim(session, principal, task.claim_id, Action.WRITE_CLAIMS)
-        if not claim_views.has_active_task(
-            session, claim_id=claim.id, kinds=CORRECTABLE_TASK_KINDS
-        ):
-            raise Conflict("the claim no longer waits on a task that takes a correction")
+        require_correctable(session, claim)
         body = AuthorizationCreate.model_validate({**fields, "coverage_id": claim.coverage_id})
         practice = session.get(Practice, claim.practice_id)
         try:
@@ -78,11 +67,6 @@ async def record_for_task(
         return row, claim, practice.slug
 
     row, claim, slug = await run_in_threadpool(store)
-    try:
-        await auth_client.start_authorization(client, slug, row.id, task_queue)
-    except Exception as exc:  # noqa: BLE001 (stored; starting again later is a no-op)
-        log.warning("authorization %s: workflow start failed: %s", row.id, type(exc).__name__)
-    correction = Correction(version=claim.version, user_id=principal.user_id)
-    with workflow_refusals("claim"):
-        await workflows.correct_claim(client, claim_workflow_id(slug, claim.id), correction)
+    await start_workflow(client, slug, row.id, task_queue)
+    await send_correction(client, slug, claim, principal.user_id)
     return row, claim

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request, status
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from denialdesk.services import team_views
 from denialdesk.services.errors import Forbidden, ServiceError
 from denialdesk.web.deps import DbDep, PrincipalDep
 from denialdesk.web.render import render
-from denialdesk.web.views import record_id
+from denialdesk.web.views import record_id, see_other
 from denialdesk.web.worklist import read_view, with_notice
 
 router = APIRouter()
@@ -45,10 +45,10 @@ async def save_view(request: Request, principal: PrincipalDep, db: DbDep) -> Res
     except Forbidden:
         return _refused(request)
     except ServiceError as exc:
-        return _redirect(with_notice(view.link(), f"The view was not saved: {exc.detail}"))
+        return see_other(with_notice(view.link(), f"The view was not saved: {exc.detail}"))
     verb = "Saved" if created else "Updated"
     notice = f"{verb} team view “{saved.name}” for {saved.practice}."
-    return _redirect(with_notice(view.link(), notice))
+    return see_other(with_notice(view.link(), notice))
 
 
 @router.post("/worklist/views/{view_id}/delete")
@@ -56,13 +56,9 @@ def delete_view(view_id: str, request: Request, principal: PrincipalDep, db: DbD
     try:
         name = team_views.delete(db, principal, record_id(view_id))
     except ValueError:
-        return _redirect(with_notice("/worklist", "Nothing was deleted: no such team view."))
+        return see_other(with_notice("/worklist", "Nothing was deleted: no such team view."))
     except Forbidden:
         return _refused(request)
     except ServiceError as exc:
-        return _redirect(with_notice("/worklist", f"Nothing was deleted: {exc.detail}"))
-    return _redirect(with_notice("/worklist", f"Deleted team view “{name}”."))
-
-
-def _redirect(location: str) -> Response:
-    return RedirectResponse(location, status.HTTP_303_SEE_OTHER)
+        return see_other(with_notice("/worklist", f"Nothing was deleted: {exc.detail}"))
+    return see_other(with_notice("/worklist", f"Deleted team view “{name}”."))

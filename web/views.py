@@ -1,10 +1,14 @@
-"""How the pages say numbers and dates (money, deadline countdowns) and read ids from URLs."""
+"""How the pages say numbers and dates (money, deadline countdowns), read ids from URLs and
+send the browser on after a form (303 See Other)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from fastapi import status
+from fastapi.responses import RedirectResponse
 
 from denialdesk.services.bodies import MAX_ID
 
@@ -39,3 +43,8 @@ def record_id(value: str) -> int:
     if not 1 <= number <= MAX_ID:
         raise ValueError(value)
     return number
+
+
+def see_other(location: str) -> RedirectResponse:
+    """After a form: the browser GETs `location` (a reload does not post again)."""
+    return RedirectResponse(location, status.HTTP_303_SEE_OTHER)

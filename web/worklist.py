@@ -13,8 +13,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, status
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from denialdesk.contracts.enums import TaskKind
@@ -32,7 +32,7 @@ from denialdesk.store.tasks import TaskPage
 from denialdesk.store.types import utcnow
 from denialdesk.web.deps import DbDep, OptionalPrincipalDep, PrincipalDep
 from denialdesk.web.render import htmx_part, render
-from denialdesk.web.views import countdown, money, record_id
+from denialdesk.web.views import countdown, money, record_id, see_other
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -218,7 +218,7 @@ def access_summary(db: Session, principal: Principal) -> list[tuple[str, str]]:
 @router.get("/")
 def home(principal: OptionalPrincipalDep) -> Response:
     target = "/worklist" if principal is not None else "/login"
-    return RedirectResponse(target, status.HTTP_303_SEE_OTHER)
+    return see_other(target)
 
 
 @router.get("/worklist")
@@ -289,7 +289,7 @@ async def assign_many(request: Request, principal: PrincipalDep, db: DbDep) -> R
     except ValueError:
         ids = []
     if not ids:
-        return _redirect(with_notice(back, "Select the tasks to assign first."))
+        return see_other(with_notice(back, "Select the tasks to assign first."))
     username = str(form.get("assignee", "")).strip() or None
     try:
         done = task_service.bulk_assign(db, principal, task_ids=ids, username=username)
@@ -301,13 +301,13 @@ async def assign_many(request: Request, principal: PrincipalDep, db: DbDep) -> R
                 {"title": "Not allowed", "message": "Only supervisors reassign tasks."},
                 status_code=403,
             )
-        return _redirect(with_notice(back, f"Nothing was assigned: {exc.detail}"))
+        return see_other(with_notice(back, f"Nothing was assigned: {exc.detail}"))
     client = await client_or_none(request.app.state)
     for task in done:
         await task_service.notify(client, task, task_service.change_of(task))
     who = username or "the queue"
     plural = "" if len(done) == 1 else "s"
-    return _redirect(with_notice(back, f"{len(done)} task{plural} assigned to {who}."))
+    return see_other(with_notice(back, f"{len(done)} task{plural} assigned to {who}."))
 
 
 def with_notice(url: str, notice: str) -> str:
@@ -320,12 +320,8 @@ async def next_task(request: Request, principal: PrincipalDep, db: DbDep) -> Res
     try:
         task = task_service.take_next(db, principal)
     except ServiceError as exc:
-        return _redirect(with_notice("/worklist", exc.detail))
+        return see_other(with_notice("/worklist", exc.detail))
     if task is None:
-        return _redirect("/worklist?tab=unassigned&notice=none-left")
+        return see_other("/worklist?tab=unassigned&notice=none-left")
     await task_service.notify(await client_or_none(request.app.state), task, "assigned")
-    return _redirect(f"/tasks/{task.id}")
-
-
-def _redirect(location: str) -> Response:
-    return RedirectResponse(location, status.HTTP_303_SEE_OTHER)
+    return see_other(f"/tasks/{task.id}")

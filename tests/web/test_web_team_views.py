@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import re
 
+import factories
 from sqlmodel import Session, select
 
+from denialdesk.store.db import session_scope
 from denialdesk.store.models import TeamView
 
 SAVE = '<details class="save-view">'
+
+
+def save(client, fields: dict):
+    """Post the save form (redirects followed, as the browser does)."""
+    return client.post("/worklist/views", data=fields, follow_redirects=True)
 
 
 def views_nav(html: str) -> str:
@@ -29,30 +36,29 @@ def test_a_supervisor_saves_a_view_the_specialist_then_opens(client, make_user, 
         'name="view" form="save-view-form" value="tab=open&amp;category=coding&amp;sort=amount"'
         in page
     )
-    response = client.post(
-        "/worklist/views",
-        data={
+    response = save(
+        client,
+        {
             "csrf_token": csrf_from(page),
             "name": "  Coding   fixes ",
             "practice": "riverbend",
             # A stale or hand-made value: unknown keys and a cursor are not kept.
             "view": "tab=open&category=coding&sort=amount&cursor=abc&evil=1",
         },
-        follow_redirects=True,
     )
     assert "Saved team view “Coding fixes” for Riverbend Psychiatry." in response.text
     with Session(engine) as session:
         saved = session.exec(select(TeamView)).one()
         assert (saved.name, saved.query) == ("Coding fixes", "tab=open&category=coding&sort=amount")
     # Saving again under the name replaces it.
-    client.post(
-        "/worklist/views",
-        data={
+    save(
+        client,
+        {
             "csrf_token": csrf_from(page),
             "name": "Coding fixes",
             "practice": "riverbend",
             "view": "tab=unassigned",
-        },  # fmt: skip
+        },
     )
     with Session(engine) as session:
         assert [v.query for v in session.exec(select(TeamView))] == ["tab=unassigned"]
@@ -69,9 +75,8 @@ def test_a_supervisor_saves_a_view_the_specialist_then_opens(client, make_user, 
     view_id = saved.id
     refused = client.post(f"/worklist/views/{view_id}/delete", data={"csrf_token": csrf_from(page)})
     assert refused.status_code == 403
-    refused = client.post(
-        "/worklist/views",
-        data={"csrf_token": csrf_from(page), "name": "Mine", "practice": "riverbend", "view": ""},
+    refused = save(
+        client, {"csrf_token": csrf_from(page), "name": "Mine", "practice": "riverbend", "view": ""}
     )
     assert refused.status_code == 403
     with Session(engine) as session:
@@ -80,22 +85,18 @@ def test_a_supervisor_saves_a_view_the_specialist_then_opens(client, make_user, 
 
 def test_views_of_other_practices_are_neither_seen_nor_deleted(client, make_user, log_in,
                                                                csrf_from, engine):  # fmt: skip
-    import factories
-
-    from denialdesk.store.db import session_scope
-
     with session_scope(engine) as session:
         factories.practice(session, slug="lakeside", legal_name="Lakeside Therapy")
     log_in(client, make_user("lee", role="supervisor", practices=("lakeside",)))
     page = client.get("/worklist").text
-    client.post(
-        "/worklist/views",
-        data={
+    save(
+        client,
+        {
             "csrf_token": csrf_from(page),
             "name": "Lakeside only",
             "practice": "lakeside",
             "view": "tab=open",
-        },  # fmt: skip
+        },
     )
     client.post("/logout", data={"csrf_token": csrf_from(page)})
     log_in(client, make_user("sue", role="supervisor"))
@@ -109,15 +110,14 @@ def test_views_of_other_practices_are_neither_seen_nor_deleted(client, make_user
     )  # fmt: skip
     assert "Nothing was deleted: not found" in gone.text
     # Nor saved there: the practice is not the supervisor's.
-    saved = client.post(
-        "/worklist/views",
-        data={
+    saved = save(
+        client,
+        {
             "csrf_token": csrf_from(page),
             "name": "Sneaky",
             "practice": "lakeside",
             "view": "tab=open",
-        },  # fmt: skip
-        follow_redirects=True,
+        },
     )
     assert "The view was not saved: not found" in saved.text
     with Session(engine) as session:
@@ -129,20 +129,22 @@ def test_a_nameless_view_is_refused_and_a_supervisor_deletes_one(client, make_us
     log_in(client, make_user("sue", role="supervisor"))
     page = client.get("/worklist?tab=pended").text
     token = csrf_from(page)
-    refused = client.post(
-        "/worklist/views",
-        data={"csrf_token": token, "name": "   ", "practice": "riverbend", "view": "tab=pended"},
-        follow_redirects=True,
+    refused = save(
+        client, {"csrf_token": token, "name": "   ", "practice": "riverbend", "view": "tab=pended"}
     )
     assert "The view was not saved: name: give the view a name" in refused.text
-    client.post(
-        "/worklist/views",
-        data={"csrf_token": token, "name": "Pended", "practice": "riverbend", "view": "tab=pended"},
+    save(
+        client,
+        {"csrf_token": token, "name": "Pended", "practice": "riverbend", "view": "tab=pended"},
     )
     page = client.get("/worklist").text
     match = re.search(r'action="/worklist/views/(\d+)/delete"', page)
     assert match and 'aria-label="Delete team view Pended"' in page
-    done = client.post(match.group(0)[8:-1], data={"csrf_token": token}, follow_redirects=True)
+    done = client.post(
+        f"/worklist/views/{match.group(1)}/delete",
+        data={"csrf_token": token},
+        follow_redirects=True,
+    )
     assert "Deleted team view “Pended”." in done.text
     assert "none yet" in views_nav(done.text)
     bad = client.post(
