@@ -3,9 +3,10 @@
 A throwaway PostgreSQL 15 cluster (bench/pg_fill.py) holds 5 practices, 1,000,000 claims (each
 with its claim version) and 100,000 open tasks (80% work_denial, spread over the denial
 categories, priorities, due dates, amounts; three in ten assigned), plus 100,000 pended, done
-and cancelled tasks for the other tabs. The app (create_app, dev settings) runs under a
-TestClient logged in through /login, as a supervisor of every practice and as a specialist
-of two. For each view:
+and cancelled tasks for the other tabs. The app (create_app, dev settings) runs under uvicorn
+in a thread of this process (app/serving.py), called over HTTP by httpx clients (keep-alive)
+logged in through /login, as a supervisor of every practice and as a specialist of two. For
+each view:
 - the page, GET /worklist?... (tabs with counts, filters, rows);
 - the fragment, the same URL with HX-Request: true (the results block, what the filter form
   and the tabs swap in);
@@ -39,13 +40,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import psycopg
-from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from bench.pg_fill import Filled, Sizes, cluster_database, fill
 from denialdesk.app.asgi import create_app
+from denialdesk.app.serving import serving
 from denialdesk.app.settings import Settings
 
 TARGET = 3.0
@@ -135,7 +137,7 @@ def label(sql: str) -> str:
     return line if len(line) <= 150 else line[:149] + "…"
 
 
-def log_in(client: TestClient, username: str, password: str) -> None:
+def log_in(client: httpx.Client, username: str, password: str) -> None:
     token = CSRF_INPUT.search(client.get("/login").text).group(1)
     response = client.post(
         "/login",
@@ -145,7 +147,7 @@ def log_in(client: TestClient, username: str, password: str) -> None:
     assert response.status_code == 303, f"login as {username}: {response.status_code}"
 
 
-def get(client: TestClient, url: str, *, fragment: bool) -> str:
+def get(client: httpx.Client, url: str, *, fragment: bool) -> str:
     headers = {"HX-Request": "true"} if fragment else {}
     response = client.get(url, headers=headers)
     assert response.status_code == 200, f"{url}: {response.status_code}"
@@ -222,7 +224,7 @@ class Result:
 
 
 def measure_view(
-    view: View, client: TestClient, capture: Capture, bare: Bare, repeats: int
+    view: View, client: httpx.Client, capture: Capture, bare: Bare, repeats: int
 ) -> list[Result]:
     """Time one view's page, fragment and Load more against their row queries; print it all."""
     first = get(client, view.url, fragment=False)
@@ -346,13 +348,17 @@ def run(url: str, engine: Engine, filled: Filled, var: Path, repeats: int) -> No
     results: list[Result] = []
     try:
         print(f"  server: {server_line(bare)}")
-        with TestClient(app) as supervisor, TestClient(app) as specialist:
+        with (
+            serving(app) as base,
+            httpx.Client(base_url=base) as supervisor,
+            httpx.Client(base_url=base) as specialist,
+        ):
             clients = {filled.supervisor: supervisor, filled.specialist: specialist}
             for username, client in clients.items():
                 log_in(client, username, filled.password)
             # The floor of any request: the same stack, one SELECT 1 (GET /healthz).
             p50, p95 = percentiles(timed(lambda: supervisor.get("/healthz"), repeats))
-            print(f"  GET /healthz (app and TestClient floor): p50 {p50:.2f} ms, p95 {p95:.2f} ms")
+            print(f"  GET /healthz (the floor of any request): p50 {p50:.2f} ms, p95 {p95:.2f} ms")
             for view in views:
                 client = clients[view.who]
                 results += measure_view(view, client, capture, bare, repeats)

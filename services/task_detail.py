@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from denialdesk.domain import carc as codes
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
-from denialdesk.services.tasks import TaskLabels, labels, load_task
+from denialdesk.services.tasks import load_task
 from denialdesk.store import authorizations as store_auth
 from denialdesk.store import claim_views
 from denialdesk.store.models import (
@@ -24,6 +24,7 @@ from denialdesk.store.models import (
     Task,
     User,
 )
+from denialdesk.store.task_labels import TaskLabels, labels
 from denialdesk.store.types import utcnow
 
 

@@ -26,10 +26,6 @@ from denialdesk.store import claims as store_claims
 from denialdesk.store import tasks as store_tasks
 from denialdesk.store.errors import InputError
 from denialdesk.store.models import (
-    Authorization,
-    Claim,
-    Coverage,
-    Payer,
     Practice,
     Task,
     User,
@@ -116,13 +112,14 @@ def list_tasks(
     *,
     after: tuple[str | None, int] | None = None,
     limit: int = 50,
+    labelled: bool = False,
 ) -> store_tasks.TaskPage:
     """One keyset page of the tasks the caller may read. ValueError: a cursor or sort that
     does not fit; NotFound: a practice the caller cannot read."""
     scope = _scope(session, principal, query)
     return store_tasks.list_tasks(
         session, practice_ids=scope.practice_ids, where=scope.where, sort=query.sort,
-        after=after, limit=limit, company=scope.company,
+        after=after, limit=limit, company=scope.company, labelled=labelled,
     )  # fmt: skip
 
 
@@ -145,55 +142,12 @@ def count_tabs(
     )
 
 
-@dataclass(frozen=True)
-class TaskLabels:
-    """What a worklist row names beside the task's own columns."""
-
-    claim_number: str | None
-    payer: str | None
-    assignee: str | None
-
-
 def usernames(session: Session, user_ids: set[int]) -> dict[int, str]:
     """Usernames by id (one query; none for no ids)."""
     if not user_ids:
         return {}
     rows = session.exec(select(User.id, User.username).where(col(User.id).in_(user_ids))).all()
     return {user_id: name for user_id, name in rows}
-
-
-def labels(session: Session, tasks: Sequence[Task]) -> dict[int, TaskLabels]:
-    """Claim numbers, payer names and assignees' usernames of a page of tasks (three
-    queries for the page, whatever its length)."""
-    claim_ids = {t.claim_id for t in tasks if t.claim_id is not None}
-    auth_ids = {t.authorization_id for t in tasks if t.authorization_id is not None}
-    claims = {}
-    if claim_ids:
-        rows = session.exec(
-            select(Claim.id, Claim.control_number, Payer.name)
-            .join(Payer, Payer.id == Claim.payer_id)
-            .where(col(Claim.id).in_(claim_ids))
-        ).all()
-        claims = {claim_id: (number, payer) for claim_id, number, payer in rows}
-    auth_payers = {}
-    if auth_ids:
-        rows = session.exec(
-            select(Authorization.id, Payer.name)
-            .join(Coverage, Coverage.id == Authorization.coverage_id)
-            .join(Payer, Payer.id == Coverage.payer_id)
-            .where(col(Authorization.id).in_(auth_ids))
-        ).all()
-        auth_payers = {auth_id: name for auth_id, name in rows}
-    users = usernames(session, {t.assignee_id for t in tasks if t.assignee_id is not None})
-    found = {}
-    for task in tasks:
-        number, payer = claims.get(task.claim_id, (None, None))
-        found[task.id] = TaskLabels(
-            claim_number=number,
-            payer=payer or auth_payers.get(task.authorization_id),
-            assignee=users.get(task.assignee_id),
-        )
-    return found
 
 
 def workers(session: Session, principal: Principal) -> list[str]:

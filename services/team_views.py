@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Action
@@ -45,18 +45,6 @@ def views_for(session: Session, principal: Principal) -> list[SavedView]:
         )
         for view, practice_name in store.list_views(session, practice_ids=practice_ids)
     ]
-
-
-def managed_practices(session: Session, principal: Principal) -> list[Practice]:
-    """The practices the caller may save team views for, by name (empty for specialists)."""
-    try:
-        practice_ids = practices_where(principal, Action.MANAGE_WORK)
-    except Forbidden:
-        return []
-    query = select(Practice).order_by(col(Practice.legal_name))
-    if practice_ids is not None:
-        query = query.where(col(Practice.id).in_(practice_ids))
-    return list(session.exec(query).all())
 
 
 def save(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -20,6 +20,8 @@ from sqlmodel import Session, col, select
 
 from denialdesk.store.errors import InputError, checked_date
 from denialdesk.store.models import Authorization, Claim, Coverage, Queue, QueueMember, Task
+from denialdesk.store.task_labels import COLUMNS as LABEL_COLUMNS
+from denialdesk.store.task_labels import TaskLabels
 from denialdesk.store.types import utcnow
 
 STATUSES = ("open", "pended", "done", "cancelled")
@@ -42,6 +44,8 @@ class TaskPage:
     items: Sequence[Task]
     # (sort value as a string or None, id) of the last row, or None on the last page.
     next_key: tuple[str | None, int] | None
+    # By task id, when list_tasks was asked for them (`labelled`).
+    labels: Mapping[int, TaskLabels] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -149,15 +153,18 @@ def list_tasks(
     after: tuple[str | None, int] | None = None,
     limit: int = 50,
     company: bool = False,
+    labelled: bool = False,
 ) -> TaskPage:
     """Tasks of the given practices (None: all) matching `where`, as a keyset page; with
-    `company`, the billing company's own tasks (no practice) too.
+    `company`, the billing company's own tasks (no practice) too; with `labelled`, their
+    labels (store/task_labels.py) read in the same statement.
 
     Raises ValueError for an unknown sort or a cursor that does not fit the sort.
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-    query = select(Task).where(*_conditions(practice_ids, where, company=company))
+    query = select(Task, *LABEL_COLUMNS) if labelled else select(Task)
+    query = query.where(*_conditions(practice_ids, where, company=company))
     key, descending, parse = _order(sort)
     if after is not None:
         value, last_id = after
@@ -171,7 +178,14 @@ def list_tasks(
     rows = session.exec(query.order_by(order, col(Task.id)).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return TaskPage(items=rows, next_key=_key(rows[-1], sort) if more else None)
+    if not labelled:
+        return TaskPage(items=rows, next_key=_key(rows[-1], sort) if more else None)
+    tasks = [row[0] for row in rows]
+    return TaskPage(
+        items=tasks,
+        next_key=_key(tasks[-1], sort) if more else None,
+        labels={row[0].id: TaskLabels(*row[1:]) for row in rows},
+    )
 
 
 def _key(task: Task, sort: str) -> tuple[str | None, int]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from pwdlib import PasswordHash
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Role
@@ -134,16 +134,30 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
 
 
 def load_principal(session: Session, *, user_id: int) -> Principal | None:
-    user = session.get(User, user_id)
-    if user is None or not user.is_active:
+    found = load_user_principal(session, user_id=user_id)
+    return found[1] if found else None
+
+
+def load_user_principal(session: Session, *, user_id: int) -> tuple[User, Principal] | None:
+    """The active user and their roles, in one statement (every page and API call asks)."""
+    rows = session.exec(
+        select(User, UserRole.practice_id, UserRole.role)
+        .outerjoin(UserRole, col(UserRole.user_id) == User.id)
+        .where(User.id == user_id)
+    ).all()
+    if not rows or not rows[0][0].is_active:
         return None
+    user = rows[0][0]
     roles: dict[int, Role] = {}
     everywhere: Role | None = None
-    for row in session.exec(select(UserRole).where(UserRole.user_id == user_id)):
-        if row.practice_id is None:
-            everywhere = Role(row.role)
+    for _user, practice_id, role in rows:
+        if role is None:  # no role at all: the outer join's empty side
+            continue
+        if practice_id is None:
+            everywhere = Role(role)
         else:
-            roles[row.practice_id] = Role(row.role)
-    return Principal(
+            roles[practice_id] = Role(role)
+    principal = Principal(
         user_id=user.id, username=user.username, roles=roles, all_practices_role=everywhere
     )
+    return user, principal

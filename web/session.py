@@ -21,7 +21,7 @@ from denialdesk.domain.principal import Principal
 from denialdesk.domain.roles import Role
 from denialdesk.store.models import User
 from denialdesk.store.tokens import password_fingerprint
-from denialdesk.store.users import end_sessions, load_principal
+from denialdesk.store.users import end_sessions, load_user_principal
 
 SESSION_COOKIE = "denialdesk_session"
 # Starlette re-signs the cookie only when the session changes, i.e. at login, so this is the
@@ -75,14 +75,14 @@ def principal_for(session: MutableMapping[str, Any], db: Session) -> Principal |
     uid, fingerprint = session.get("uid"), session.get("pw")
     if not isinstance(uid, int) or not isinstance(fingerprint, str):
         return None
-    user = db.get(User, uid)
-    if user is None or not user.is_active:
+    found = load_user_principal(db, user_id=uid)
+    if found is None:
         return None
+    user, principal = found
     if not hmac.compare_digest(fingerprint, password_fingerprint(user)):
         return None
     if session.get("sv") != user.session_version:
         return None
-    principal = load_principal(db, user_id=uid)
     return principal if principal is not None and works_on_the_web(principal) else None
 
 

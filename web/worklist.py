@@ -149,11 +149,10 @@ class Row:
     status: str
 
 
-def rows_of(db: Session, tasks, today: date) -> list[Row]:
-    named = task_service.labels(db, tasks)
+def rows_of(page: TaskPage, today: date) -> list[Row]:
     rows = []
-    for task in tasks:
-        label = named[task.id]
+    for task in page.items:
+        label = page.labels[task.id]
         left = countdown(task.due_at, today)
         rows.append(
             Row(
@@ -176,11 +175,24 @@ def rows_of(db: Session, tasks, today: date) -> list[Row]:
     return rows
 
 
-def filter_choices(db: Session, principal: Principal) -> dict:
-    """The practices and payers the caller may filter by."""
+def caller_practices(db: Session, principal: Principal) -> list:
+    """(id, slug, legal_name) of every practice the caller has a role in, by name: read once
+    per page for the header, the filter form and the team-view form."""
+    query = select(Practice.id, Practice.slug, Practice.legal_name).order_by(
+        col(Practice.legal_name)
+    )
+    if principal.all_practices_role is None:
+        query = query.where(col(Practice.id).in_(list(principal.roles)))
+    return list(db.exec(query).all())
+
+
+def filter_choices(db: Session, principal: Principal, practices: list | None = None) -> dict:
+    """The practices, payers and queues the caller may filter by (`practices`: the
+    caller_practices already read)."""
     practice_ids = practices_where(principal, Action.READ_WORK)
+    if practices is None:
+        practices = caller_practices(db, principal)
     # Only the columns the form shows: whole payer rows carry their rules (JSON).
-    practices = select(Practice.slug, Practice.legal_name).order_by(col(Practice.legal_name))
     payers = select(Payer.id, Payer.name).order_by(col(Payer.name), col(Payer.id))
     queues = (
         select(Queue.id, Queue.name, Practice.legal_name)
@@ -188,11 +200,10 @@ def filter_choices(db: Session, principal: Principal) -> dict:
         .order_by(col(Practice.legal_name), col(Queue.name))
     )
     if practice_ids is not None:
-        practices = practices.where(col(Practice.id).in_(practice_ids))
         payers = payers.where(col(Payer.practice_id).in_(practice_ids))
         queues = queues.where(col(Queue.practice_id).in_(practice_ids))
     return {
-        "practices": db.exec(practices).all(),
+        "practices": [p for p in practices if principal.may(p.id, Action.READ_WORK)],
         "payers": db.exec(payers).all(),
         "queues": db.exec(queues).all(),
         "kinds": [kind.value for kind in TaskKind],
@@ -201,14 +212,16 @@ def filter_choices(db: Session, principal: Principal) -> dict:
     }
 
 
-def access_summary(db: Session, principal: Principal) -> list[tuple[str, str]]:
-    """(role, practices) pairs for the header, e.g. ("Supervisor", "Lakeside, Riverbend")."""
+def access_summary(
+    db: Session, principal: Principal, practices: list | None = None
+) -> list[tuple[str, str]]:
+    """(role, practices) pairs for the header, e.g. ("Supervisor", "Lakeside, Riverbend");
+    `practices`: the caller_practices already read."""
     if principal.all_practices_role is not None:
         return [(principal.all_practices_role.value.capitalize(), "all practices")]
-    names = {
-        practice.id: practice.legal_name
-        for practice in db.exec(select(Practice).where(col(Practice.id).in_(principal.roles)))
-    }
+    if practices is None:
+        practices = caller_practices(db, principal)
+    names = {practice.id: practice.legal_name for practice in practices}
     by_role: dict[str, list[str]] = {}
     for practice_id, role in principal.roles.items():
         by_role.setdefault(role.value.capitalize(), []).append(names.get(practice_id, "?"))
@@ -236,7 +249,9 @@ def worklist(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
     loading_more = htmx_part(request) and after is not None  # rows only: no tabs to count
     failed = False
     try:
-        page = task_service.list_tasks(db, principal, view.query, after=after, limit=PAGE_SIZE)
+        page = task_service.list_tasks(
+            db, principal, view.query, after=after, limit=PAGE_SIZE, labelled=True
+        )
         counts = (
             {}
             if loading_more
@@ -254,11 +269,14 @@ def worklist(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
         "counts": counts,
         "count_cap": COUNT_CAP,
         "poll_seconds": request.app.state.settings.worklist_poll_seconds,
-        "rows": rows_of(db, page.items, today),
+        "rows": rows_of(page, today),
         "more": more,
         "problems": problems,
         "notice": request.query_params.get("notice"),
-        "workers": task_service.workers(db, principal),
+        # Supervisors select rows to reassign (a checkbox column); the people they may hand
+        # tasks to are read for the form, which Load more does not repeat.
+        "selectable": principal.may_somewhere(Action.MANAGE_WORK),
+        "workers": [] if loading_more else task_service.workers(db, principal),
     }
     if htmx_part(request) and not failed:
         # Load more appends rows; the filter form replaces the results (tabs and counts).
@@ -268,11 +286,12 @@ def worklist(request: Request, principal: PrincipalDep, db: DbDep) -> Response:
         return render(
             request, "worklist.html", context, block="results", oob=["tab_input", "view_query"]
         )
+    practices = caller_practices(db, principal)
     context |= {
-        "access": access_summary(db, principal),
+        "access": access_summary(db, principal, practices),
         "team_views": team_views.views_for(db, principal),
-        "save_practices": team_views.managed_practices(db, principal),
-        **filter_choices(db, principal),
+        "save_practices": [p for p in practices if principal.may(p.id, Action.MANAGE_WORK)],
+        **filter_choices(db, principal, practices),
     }
     return render(request, "worklist.html", context)
 

@@ -1,20 +1,17 @@
-"""Browser fixtures: the real app under uvicorn on a free port, and Debian's Chromium."""
+"""Browser fixtures: the real app under uvicorn on a free port (app/serving.py), and Debian's
+Chromium."""
 
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 from suites import CHROMIUM, browser_missing, unavailable
 
 from denialdesk.app.asgi import create_app
+from denialdesk.app.serving import serving
 
 # Playwright's own browser download fails offline: Debian's chromium (tests/suites.py) is
 # installed by `make chromium`. These flags keep it from phoning home or needing a GPU or
@@ -27,34 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-STARTUP_TIMEOUT_SECONDS = 15
-
-
-@contextmanager
-def serving(app) -> Iterator[str]:
-    """Serve `app` under uvicorn in a background thread; yields its base URL."""
-    # Binding here and handing uvicorn the socket means no other process can take the port
-    # between choosing it and serving on it.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    tick = threading.Event()  # never set: its wait() is a short, bounded pause between polls
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while not server.started:
-        if not thread.is_alive():
-            pytest.fail("uvicorn stopped before it started serving")
-        if time.monotonic() > deadline:
-            pytest.fail(f"uvicorn did not start within {STARTUP_TIMEOUT_SECONDS} s")
-        tick.wait(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=STARTUP_TIMEOUT_SECONDS)
-        sock.close()
 
 
 @pytest.fixture

@@ -9,13 +9,15 @@ from decimal import Decimal
 import factories
 import pytest
 import work_data
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from denialdesk.store.db import session_scope
-from denialdesk.store.models import Practice, Task, User
+from denialdesk.store.models import Authorization, Payer, Practice, Task, User
 from denialdesk.store.types import utcnow
 
 ROW = re.compile(r'<tr id="task-(\d+)"')
+HTMX = {"HX-Request": "true"}
 
 
 def shown(html: str) -> list[int]:
@@ -223,3 +225,51 @@ def test_a_tab_count_past_the_cap_says_so(logged_in, desk, monkeypatch):
     html = logged_in.get("/worklist?tab=open").text
     assert re.search(r'id="tab-open".*?data-count="3">2\+</span>', html, re.S)
     assert re.search(r'id="tab-mine".*?data-count="1">1</span>', html, re.S)
+
+
+def test_a_page_reads_its_rows_and_their_labels_in_a_fixed_number_of_statements(
+    logged_in, desk, engine, practice
+):
+    """More rows never mean more statements (no query per row), and each row names its claim,
+    its payer (an authorization's task: its coverage's payer) and its assignee."""
+    statements: list[str] = []
+
+    def seen(*args) -> None:
+        statements.append(args[2])
+
+    def statements_of(url: str, **headers) -> int:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            assert logged_in.get(url, headers=headers).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        return len(statements)
+
+    few = statements_of("/worklist?tab=open"), statements_of("/worklist?tab=open", **HTMX)
+    today = utcnow().date()
+    with session_scope(engine) as session:
+        river = session.get(Practice, practice.id)
+        sam = session.exec(select(User).where(User.username == "sam")).one()
+        where = work_data.parties(session, river)
+        session.get(Payer, where.payer_id).name = "Northwind Mental Health"
+        auth = Authorization(practice_id=river.id, coverage_id=where.coverage_id, number="A1",
+                             codes=["90837"], approved=10, start_date=today,
+                             end_date=today + timedelta(days=30))  # fmt: skip
+        session.add(auth)
+        session.flush()
+        renewal = work_data.task(
+            session, river, kind="renew_authorization", category=None,
+            authorization_id=auth.id, assignee_id=sam.id, priority=95,
+        ).id  # fmt: skip
+        for n in range(20):
+            claim = work_data.claim(session, where, control_number=f"DD00000002{n:02d}")
+            work_data.task(session, river, claim_id=claim.id, priority=5)
+    many = statements_of("/worklist?tab=open"), statements_of("/worklist?tab=open", **HTMX)
+    assert many == few
+    html = logged_in.get("/worklist?tab=open").text
+    assert len(shown(html)) == 24
+    row = html[html.index(f'id="task-{renewal}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Northwind Mental Health" in row and ">sam<" in row
+    assert "DD0000000219" in html
