@@ -12,6 +12,7 @@ AUTH_WORKFLOW = "AuthorizationWorkflow"
 
 USAGE_CHANGED_SIGNAL = "usage_changed"  # no argument: re-read the counts
 EXTEND_UPDATE = "extend"  # Extension -> None
+RENEWED_UPDATE = "renewed"  # Renewal -> None
 AUTH_STATE_QUERY = "auth_state"  # -> AuthState
 
 READ_AUTHORIZATION = "read_authorization"  # AuthRead -> AuthCounts
@@ -56,6 +57,8 @@ class AuthState:
     reads: int = 0
     checked_reads: int = 0
     continue_as_new_every: int = 0  # tests set it low to force continue-as-new
+    # The authorization that follows this one (RENEWED_UPDATE): no more renewal tasks here.
+    renewed_by: int | None = None
 
 
 @dataclass
@@ -71,6 +74,15 @@ class Extension:
 
     end_date: str | None = None
     approved: int | None = None
+    user_id: int | None = None
+
+
+@dataclass
+class Renewal:
+    """The payer's next authorization, stored first (services/task_authorization.py); the
+    old one's workflow stops asking for a renewal."""
+
+    authorization_id: int
     user_id: int | None = None
 
 

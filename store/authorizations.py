@@ -1,4 +1,4 @@
-"""Authorizations: create, extend, the practice's scheduled visits, counts, what is expiring.
+"""Authorizations: create, extend, renew, the practice's scheduled visits, counts, what is expiring.
 
 Keyword-only functions over a session; the caller commits. `used` is recounted from the
 AuthorizationUse rows (never incremented), `scheduled` from the future visits not yet billed,
@@ -124,6 +124,53 @@ def extend_authorization(
         authorization.approved = approved
     refresh_counts(session, authorization=authorization, today=today)
     return authorization
+
+
+def renew_authorization(
+    session: Session,
+    *,
+    old: Authorization,
+    practice: Practice,
+    today: date,
+    number: str,
+    codes: Sequence[str],
+    unit_type: str,
+    approved: int,
+    start_date: date,
+    end_date: date,
+) -> Authorization:
+    """The payer's new authorization that follows `old` (same coverage): stored, and the
+    scheduled visits from its start to its end move onto it, so they stop counting against
+    the old one (which stays valid to its own end date for the visits before). Recording
+    the same number and start date again returns the stored one."""
+    if start_date <= old.start_date:
+        raise AuthorizationInputError("start_date", f"must be after {old.start_date}")
+    same = session.exec(
+        select(Authorization).where(
+            Authorization.coverage_id == old.coverage_id,
+            Authorization.number == number.strip(),
+            Authorization.start_date == start_date,
+        )
+    ).first()
+    if same is not None:
+        return same  # recorded already (a retry after the workflow was not reached)
+    new = create_authorization(
+        session, practice=practice, coverage_id=old.coverage_id, number=number, codes=codes,
+        unit_type=unit_type, approved=approved, start_date=start_date, end_date=end_date,
+        today=today,
+    )  # fmt: skip
+    moving = select(ScheduledVisit).where(
+        ScheduledVisit.authorization_id == old.id,
+        col(ScheduledVisit.visit_date) >= start_date,
+        col(ScheduledVisit.visit_date) <= end_date,
+    )
+    for visit in session.exec(moving).all():
+        visit.authorization_id = new.id
+        session.add(visit)
+    session.flush()
+    refresh_counts(session, authorization=old, today=today)
+    refresh_counts(session, authorization=new, today=today)
+    return new
 
 
 def set_scheduled(

@@ -7,7 +7,7 @@ took it, a value the workflow refuses) is shown on the page as a message, never 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from denialdesk.contracts.enums import ACTIONS_BY_TASK_KIND, DecisionAction
+from denialdesk.contracts.enums import ACTIONS_BY_TASK_KIND, DecisionAction, TaskKind
 from denialdesk.domain.roles import Action
 from denialdesk.services import authorizations as auth_service
 from denialdesk.services import claims as claim_service
@@ -43,6 +43,8 @@ NOTICES = {
     "pended": "Pended.",
     "authorized": "Authorization recorded and attached to the claim as a new version — its "
     "workflow checks the claim again.",
+    "renewed": "New authorization recorded — the scheduled visits of its dates moved onto it, "
+    "and this renewal task closes.",
     "extended": "Authorization updated — its workflow recounts the visits and closes the task "
     "when they are covered.",
 }
@@ -76,6 +78,13 @@ def _page(request, principal, db, task_id: int, *, error: str | None = None, cod
         "record_authorization": task.status in ("open", "pended")
         and detail.claim is not None
         and task_authorization.may_record(task.kind, task.category),
+        "record_renewal": task.status in ("open", "pended")
+        and task.kind == TaskKind.RENEW_AUTHORIZATION
+        and detail.authorization is not None,
+        # The day after the old one ends: what a payer's next authorization usually covers.
+        "renew_start": detail.authorization.end_date + timedelta(days=1)
+        if detail.authorization
+        else None,
     }
     return render(request, "task.html", context, status_code=code)
 
@@ -178,6 +187,20 @@ async def extend(task_id: int, request: Request, principal: PrincipalDep, db: Db
 @router.post("/tasks/{task_id}/authorization")
 async def record_authorization(task_id: int, request: Request, principal: PrincipalDep, db: DbDep):
     """Record the payer's authorization for the task's claim and attach it (a new version)."""
+    return await _record(task_authorization.record_for_task, task_id, request, principal, db)
+
+
+@router.post("/tasks/{task_id}/renewal")
+async def record_renewal(task_id: int, request: Request, principal: PrincipalDep, db: DbDep):
+    """Record the payer's next authorization from a renewal task (it closes the task)."""
+    renew = task_authorization.renew_for_task
+    return await _record(renew, task_id, request, principal, db, notice="renewed")
+
+
+async def _record(
+    service, task_id: int, request: Request, principal, db, notice: str = "authorized"
+) -> Response:
+    """An authorization form (number, codes, unit type, approved, dates) into `service`."""
     form = await request.form()
     fields = {
         name: str(form.get(name, "")).strip()
@@ -186,14 +209,13 @@ async def record_authorization(task_id: int, request: Request, principal: Princi
     fields["codes"] = str(form.get("codes", "")).replace(",", " ").upper().split()
     try:
         client = await temporal_client(request.app.state)
-        await task_authorization.record_for_task(
-            db, client, principal, task_id, fields, request.app.state.settings.temporal_task_queue
-        )
+        queue = request.app.state.settings.temporal_task_queue
+        await service(db, client, principal, task_id, fields, queue)
     except ValidationError as exc:
         return _page(request, principal, db, task_id, error=_invalid(exc), code=422)
     except ServiceError as exc:
         return _page(request, principal, db, task_id, error=_said(exc), code=exc.status)
-    return _redirect(task_id, "authorized")
+    return _redirect(task_id, notice)
 
 
 @router.post("/tasks/{task_id}/decision")

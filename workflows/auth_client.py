@@ -15,10 +15,12 @@ from denialdesk.contracts.authorization import (
     AUTH_STATE_QUERY,
     AUTH_WORKFLOW,
     EXTEND_UPDATE,
+    RENEWED_UPDATE,
     USAGE_CHANGED_SIGNAL,
     AuthStart,
     AuthState,
     Extension,
+    Renewal,
     auth_workflow_id,
 )
 from denialdesk.workflows.client import UPDATE_TIMEOUT, execute_update
@@ -48,6 +50,13 @@ async def extend(client: Client, workflow_id: str, extension: Extension) -> None
     # Deterministic: a retried PATCH is the same Update, not a second one.
     update_id = f"extend-{extension.end_date}-{extension.approved}"
     await execute_update(client, workflow_id, EXTEND_UPDATE, extension, update_id)
+
+
+async def renewed(client: Client, workflow_id: str, renewal: Renewal) -> None:
+    """The authorization was renewed by `renewal.authorization_id` (stored): its renewal task
+    closes and no other opens."""
+    update_id = f"renewed-{renewal.authorization_id}"
+    await execute_update(client, workflow_id, RENEWED_UPDATE, renewal, update_id)
 
 
 async def authorization_state(client: Client, workflow_id: str) -> AuthState:

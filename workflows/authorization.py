@@ -3,7 +3,8 @@
 It keeps approved / used / scheduled / remaining as the store counts them (re-read through an
 activity whenever `usage_changed` is signalled or an extension is stored), opens at most one
 `renew_authorization` task at a time (N days before the end date, when remaining falls to the
-threshold, or when a scheduled visit is not covered), and at the end date marks the
+threshold, or when a scheduled visit is not covered; none once the payer's next authorization
+is recorded, `renewed`, whose own workflow takes over), and at the end date marks the
 authorization expired and gives the claims still waiting on it a task. Timers are computed from
 the business end date against workflow.now(), so an extension simply moves the next wake-up.
 Handlers only validate and queue; the main loop acts (as in ClaimWorkflow).
@@ -27,6 +28,7 @@ from denialdesk.contracts.authorization import (
     EXTEND_UPDATE,
     OPEN_AUTH_TASK,
     READ_AUTHORIZATION,
+    RENEWED_UPDATE,
     USAGE_CHANGED_SIGNAL,
     AuthCounts,
     AuthExpiry,
@@ -37,6 +39,7 @@ from denialdesk.contracts.authorization import (
     AuthTaskClose,
     AuthTaskSpec,
     Extension,
+    Renewal,
 )
 from denialdesk.contracts.claim import CONFLICT, DATA_ERROR, INVALID, task_key
 from denialdesk.domain import authorizations as rules
@@ -70,6 +73,21 @@ def check_extension(state: AuthState, extension: Extension) -> None:
         )
 
 
+def check_renewal(state: AuthState, authorization_id: int, renewal: Renewal) -> None:
+    """Refuse an authorization that renews itself (422), or a second, different renewal (409:
+    another one was recorded since the caller looked)."""
+    if renewal.authorization_id == authorization_id:
+        raise ApplicationError(
+            "an authorization cannot renew itself", type=INVALID, non_retryable=True
+        )
+    if state.renewed_by is not None and state.renewed_by != renewal.authorization_id:
+        raise ApplicationError(
+            f"already renewed by authorization {state.renewed_by}",
+            type=CONFLICT,
+            non_retryable=True,
+        )
+
+
 def _midnight(day: date) -> datetime:
     # Business dates turn over at midnight UTC: the worker has no practice time zone to hand.
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
@@ -98,6 +116,14 @@ class AuthorizationWorkflow:
     def _validate_extend(self, extension: Extension) -> None:
         check_extension(self._state, extension)
 
+    @workflow.update(name=RENEWED_UPDATE)
+    def renewed(self, renewal: Renewal) -> None:
+        self._inbox.append(("renewed", renewal))
+
+    @renewed.validator
+    def _validate_renewed(self, renewal: Renewal) -> None:
+        check_renewal(self._state, self._authorization_id, renewal)
+
     @workflow.query(name=AUTH_STATE_QUERY)
     def state(self) -> AuthState:
         return self._state
@@ -120,8 +146,11 @@ class AuthorizationWorkflow:
                 await self._refresh()
                 continue
             if self._inbox:
-                self._inbox.pop(0)
-                await self._refresh()  # an extension and a usage change both mean: re-read
+                kind, value = self._inbox.pop(0)
+                if kind == "renewed":
+                    self._state.renewed_by = value.authorization_id
+                # Every input means: re-read (a renewal moved scheduled visits off this one).
+                await self._refresh()
                 self._handled += 1
                 continue
             await workflow.wait_condition(workflow.all_handlers_finished)
@@ -179,9 +208,11 @@ class AuthorizationWorkflow:
             threshold=state.threshold,
             uncovered=uncovered,
         )
+        if state.renewed_by is not None:
+            reason = None  # the next authorization has its own workflow and renewal
         task = state.open_task
         if reason is None:
-            if task is not None:  # extended or units added: nobody needs to renew now
+            if task is not None:  # extended, units added or renewed: nobody needs to renew now
                 state.open_task = None
                 await self._call(CLOSE_AUTH_TASK, AuthTaskClose(task.key, "done"))
             return

@@ -11,10 +11,11 @@ import pytest
 import work_data
 from fake_temporal import FakeTemporal
 from playwright.sync_api import expect
+from sqlmodel import select
 
 from denialdesk.app.asgi import create_app
 from denialdesk.store.db import session_scope
-from denialdesk.store.models import Authorization, AuthorizationUse, ScheduledVisit
+from denialdesk.store.models import Authorization, AuthorizationUse, Practice, ScheduledVisit
 from denialdesk.store.types import utcnow
 from denialdesk.store.users import create_user
 
@@ -151,3 +152,33 @@ def test_a_specialist_renews_an_expiring_authorization(
 
     page.get_by_role("link", name="← Authorizations").click()
     expect(page.locator(f"#auth-{renewals}")).to_contain_text("active")
+
+
+def test_a_renewal_task_records_the_payers_next_authorization(
+    page, live_server, renewals, temporal, engine, screenshot
+):
+    """The payer issued a new authorization instead of extending: recorded from the task, with
+    the old one's codes and the day after it ends prefilled."""
+    with session_scope(engine) as session:
+        old = session.get(Authorization, renewals)
+        task = work_data.task(session, session.get(Practice, old.practice_id),
+                              kind="renew_authorization", category=None,
+                              authorization_id=old.id, priority=80)  # fmt: skip
+        task_id, next_day = task.id, old.end_date + timedelta(days=1)
+    page.goto(f"{live_server}/login?next=/tasks/{task_id}")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    form = page.locator("section[aria-labelledby=h-renew]")
+    expect(form.get_by_label("Codes")).to_have_value("90837")
+    expect(form.get_by_label("From")).to_have_value(next_day.isoformat())
+    form.get_by_label("Authorization number").fill("PA001-3001")
+    form.get_by_label("Approved", exact=True).fill("12")
+    form.get_by_label("To").fill((next_day + timedelta(days=120)).isoformat())
+    screenshot(page, "renewal-task")
+    form.get_by_role("button", name="Record the new authorization").click()
+    expect(page.get_by_role("status")).to_contain_text("New authorization recorded")
+    assert [name for _, name, _, _ in temporal.updates] == ["renewed"]
+    with session_scope(engine) as session:
+        numbers = [a.number for a in session.exec(select(Authorization).order_by(Authorization.id))]
+    assert numbers[-1] == "PA001-3001" and len(numbers) == len(PATIENTS) + 1

@@ -19,6 +19,7 @@ from denialdesk.store.models import (
     ClaimEvent,
     ClaimVersion,
     Practice,
+    ScheduledVisit,
     ServiceLine,
     Task,
 )
@@ -220,3 +221,55 @@ def test_a_renewal_task_has_no_record_form_and_a_claimless_post_is_refused(logge
     )
     assert refused.status_code == 422
     assert "this task does not wait for an authorization" in refused.text
+
+
+def test_a_renewal_task_records_the_next_authorization_and_moves_the_later_visits(
+    logged_in, renewal, csrf_from, engine, practice
+):
+    today = utcnow().date()
+    with session_scope(engine) as session:
+        old = session.exec(select(Authorization)).one()
+        for days in (5, 25):  # one visit before the old end date (day 20), one after
+            session.add(ScheduledVisit(authorization_id=old.id, visit_date=today + timedelta(days)))
+    html = logged_in.get(f"/tasks/{renewal}").text
+    assert "Record the new authorization" in html
+    # Prefilled from the old one: its codes, unit type, and the day after it ends.
+    next_day = (today + timedelta(days=21)).isoformat()
+    assert 'name="codes" required maxlength="200" value="90837"' in html
+    assert f'name="start_date" required value="{next_day}"' in html
+    fields = {"csrf_token": csrf_from(html), "number": "AUTH-43", "codes": "90837",
+              "unit_type": "visits", "approved": "12", "start_date": next_day,
+              "end_date": (today + timedelta(days=200)).isoformat()}  # fmt: skip
+    down = logged_in.post(f"/tasks/{renewal}/renewal", data=fields)
+    assert down.status_code == 503 and "workflows unavailable" in down.text
+    logged_in.app.state.temporal = temporal = FakeTemporal()
+    early = logged_in.post(f"/tasks/{renewal}/renewal", data=fields | {"start_date": today})
+    assert early.status_code == 422 and "must be after" in early.text
+    with Session(engine) as session:
+        assert len(session.exec(select(Authorization)).all()) == 1  # nothing stored
+    done = logged_in.post(f"/tasks/{renewal}/renewal", data=fields, follow_redirects=True)
+    assert "New authorization recorded" in done.text
+    # Sent again (say the workflow was not reached): the same authorization, not a second one.
+    again = logged_in.post(f"/tasks/{renewal}/renewal", data=fields, follow_redirects=False)
+    assert again.status_code == 303
+    with Session(engine) as session:
+        old_row, new = session.exec(select(Authorization).order_by(Authorization.id)).all()
+        assert (new.number, new.coverage_id, new.approved) == ("AUTH-43", old_row.coverage_id, 12)
+        visits = session.exec(select(ScheduledVisit).order_by(ScheduledVisit.visit_date)).all()
+        assert [v.authorization_id for v in visits] == [old_row.id, new.id]
+        assert (old_row.scheduled, new.scheduled) == (1, 1)
+    slug = practice.slug
+    assert [wid for _, _, wid, *_ in temporal.started] == [f"auth-{slug}-{new.id}"] * 2
+    assert [(wid, name, arg.authorization_id) for wid, name, arg, _ in temporal.updates] == [
+        (f"auth-{slug}-{old_row.id}", "renewed", new.id)
+    ] * 2
+
+
+def test_only_a_renewal_task_records_a_next_authorization(logged_in, worked, csrf_from):
+    html = logged_in.get(f"/tasks/{worked['task']}").text
+    assert "Record the new authorization" not in html
+    logged_in.app.state.temporal = FakeTemporal()
+    refused = logged_in.post(
+        f"/tasks/{worked['task']}/renewal", data={"csrf_token": csrf_from(html), "number": "X"}
+    )
+    assert refused.status_code == 422 and "this task renews no authorization" in refused.text

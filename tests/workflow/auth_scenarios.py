@@ -8,10 +8,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from auth_fakes import AuthDriver, FakeAuthRow, today
 
-from denialdesk.contracts.authorization import EXPIRE_AUTHORIZATION, AuthState, Extension
+from denialdesk.contracts.authorization import (
+    EXPIRE_AUTHORIZATION,
+    AuthState,
+    Extension,
+    Renewal,
+)
 from denialdesk.workflows import auth_client
+from denialdesk.workflows.client import DecisionConflict, DecisionInvalid
 
 DAY = timedelta(days=1)
 
@@ -126,9 +133,36 @@ async def continued_as_new(auth: AuthDriver) -> None:
     assert len(auth.store.tasks) == 2
 
 
+async def renewed_by_the_next_authorization(auth: AuthDriver) -> None:
+    """The payer's next authorization is recorded (`renewed`): the renewal task closes, and
+    neither running out of units nor the end date opens another here."""
+    t0 = await today(auth)
+    auth.store.row = FakeAuthRow(end_date=t0 + 30 * DAY)
+    await auth.start()
+    await auth.acted(0)
+    await auth.env.sleep(17 * DAY)  # past the notice date (day 16)
+    state = await auth.until(lambda s: s.open_task is not None)
+    task = state.open_task
+    itself = Renewal(authorization_id=auth.authorization_id)
+    with pytest.raises(DecisionInvalid, match="itself"):
+        await auth_client.renewed(auth.client, auth.workflow_id, itself)
+    await auth_client.renewed(auth.client, auth.workflow_id, Renewal(authorization_id=901))
+    state = await auth.until(lambda s: s.checked_reads > state.reads)
+    assert (state.renewed_by, state.open_task) == (901, None)
+    assert auth.store.tasks[task.key].status == "done"
+    with pytest.raises(DecisionConflict, match="already renewed by authorization 901"):
+        await auth_client.renewed(auth.client, auth.workflow_id, Renewal(authorization_id=902))
+    auth.store.row.used = auth.store.row.approved  # the units run out
+    await auth.recount()
+    await auth.env.sleep(20 * DAY)  # and the end date passes
+    state = await auth.until(lambda s: s.status == "expired")
+    assert state.open_task is None and auth.store.open_tasks() == []
+
+
 SCENARIOS = {
     "auth_renewal_moves": renewal_moves_when_extended,
     "auth_threshold": scheduled_visits_eat_the_units,
     "auth_expiry": expiry_gives_waiting_claims_tasks,
     "auth_continued_as_new": continued_as_new,
+    "auth_renewed": renewed_by_the_next_authorization,
 }

@@ -10,6 +10,7 @@ from auth_scenarios import (
     continued_as_new,
     expiry_gives_waiting_claims_tasks,
     renewal_moves_when_extended,
+    renewed_by_the_next_authorization,
     scheduled_visits_eat_the_units,
 )
 
@@ -82,3 +83,8 @@ def test_an_end_date_no_timer_can_reach_never_fails_the_workflow(wf):
         assert (await auth.until(lambda s: s.approved == 12)).approved == 12
 
     run_auth(wf, body)
+
+
+def test_a_renewal_closes_the_task_and_no_other_opens(wf):
+    store = run_auth(wf, renewed_by_the_next_authorization)
+    assert [r.status for r in store.tasks.values()] == ["done"]
