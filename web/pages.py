@@ -34,16 +34,20 @@ def login_required(request: Request, exc: LoginRequired) -> Response:
 
 
 def csrf_rejected(request: Request, exc: CSRFRejected) -> Response:
-    return render(
-        request,
-        "error.html",
-        {
-            "title": "Request refused",
-            "message": "This form was stale or did not come from denialdesk. "
-            "Go back, reload the page and try again.",
-        },
-        status_code=status.HTTP_403_FORBIDDEN,
-    )
+    if "uid" not in request.session and request.url.path != "/login":
+        # The usual cause: logged out in another tab (or the session ended) with a form open.
+        title = "Logged out"
+        message = (
+            "You are logged out (in another tab, or the session ended). Log in again, then retry."
+        )
+    else:
+        title = "Request refused"
+        message = (
+            "This form was stale or did not come from denialdesk. "
+            "Go back, reload the page and try again."
+        )
+    context = {"title": title, "message": message}
+    return render(request, "error.html", context, status_code=status.HTTP_403_FORBIDDEN)
 
 
 EXCEPTION_HANDLERS = {LoginRequired: login_required, CSRFRejected: csrf_rejected}

@@ -82,6 +82,11 @@ def render(
         html += "".join(_block(template, extra, {**values, "oob": True}) for extra in oob)
     response = HTMLResponse(html, status_code=status_code)
     response.headers.update({**SECURITY_HEADERS, **(headers or {})})
+    if request.method != "GET" and request.headers.get("HX-Boosted") == "true":
+        # A boosted form answered with a page, not a redirect (a refusal: its successes
+        # redirect): keep the address of the page the form was on. htmx would push the form's
+        # POST URL, which a reload or a bookmark cannot GET.
+        response.headers["HX-Push-Url"] = "false"
     return response
 
 

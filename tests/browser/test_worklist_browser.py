@@ -175,3 +175,45 @@ def test_two_people_pressing_next_task_together_get_different_tasks(browser, liv
     finally:
         for c in contexts:
             c.close()
+
+
+def test_pages_load_through_htmx_and_every_failure_is_said(page, live_server, desk, screenshot):
+    """hx-boost: links and forms swap the page in (the document stays, the URL and title
+    follow); a refused boosted form shows the server's page with its message and keeps the
+    address; a failed partial request (here: a note after the session ended in another tab)
+    says why in the alert region and leaves the page as it was."""
+    script_errors: list[str] = []
+    page.on("pageerror", lambda exc: script_errors.append(str(exc)))
+    log_in(page, live_server, desk, "/worklist%3Ftab%3Dopen")
+    page.evaluate("window.sameDocument = true")  # gone after a full page load
+    page.get_by_role("link", name="Authorizations").click()
+    expect(page).to_have_url(f"{live_server}/authorizations")
+    expect(page).to_have_title(re.compile("^Authorizations"))
+    page.go_back()
+    expect(page).to_have_url(f"{live_server}/worklist?tab=open")
+    expect(page.locator("#task-rows tr[id^=task-]")).to_have_count(30)
+    page.locator("#task-rows a.claim-link").first.click()
+    expect(page).to_have_url(re.compile(r"/tasks/\d+$"))
+    task_url = page.url
+    assert page.evaluate("window.sameDocument") is True
+
+    page.get_by_role("button", name="Take it").click()  # a boosted POST, redirected back
+    expect(page.get_by_role("status")).to_contain_text("The task is yours")
+    expect(page).to_have_url(re.compile(re.escape(task_url)))
+    # No workflows behind this server: the decision is refused, said on the task page.
+    page.get_by_role("button", name="Send decision").click()
+    expect(page.get_by_role("alert").filter(has_text="workflows unavailable")).to_be_visible()
+    expect(page).to_have_url(re.compile(re.escape(task_url)))  # not the form's POST address
+    assert "/decision" not in page.url
+
+    other = page.context.new_page()
+    other.goto(f"{live_server}/worklist")
+    other.get_by_role("button", name="Log out").click()
+    expect(other).to_have_url(re.compile("/login"))
+    other.close()
+    page.get_by_label("Add a note").fill("Called the payer")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator("#htmx-alert")).to_contain_text("You are logged out")
+    expect(page.get_by_label("Add a note")).to_have_value("Called the payer")  # kept
+    screenshot(page, "failed-request")
+    assert page.evaluate("window.sameDocument") is True and script_errors == []

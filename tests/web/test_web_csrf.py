@@ -72,3 +72,10 @@ def test_pages_carry_token_for_htmx(logged_in, csrf_from):
     token = csrf_from(page)
     assert f'<meta name="csrf-token" content="{token}">' in page
     assert f'hx-headers=\'{{"X-CSRF-Token": "{token}"}}\'' in page
+
+
+def test_a_form_sent_after_logging_out_says_so(logged_in, csrf_from):
+    token = csrf_from(logged_in.get("/worklist").text)
+    logged_in.post("/logout", data={"csrf_token": token})
+    response = logged_in.post("/tasks/1/notes", data={"csrf_token": token, "text": "hello"})
+    assert response.status_code == 403 and "You are logged out" in response.text
