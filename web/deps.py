@@ -36,7 +36,9 @@ def optional_principal(request: Request, db: DbDep) -> Principal | None:
     return principal_for(request.session, db)
 
 
-def current_principal(
+# async: it only looks at what optional_principal read, so it need not cost a worker thread
+# hop (FastAPI runs each sync dependency in the thread pool).
+async def current_principal(
     request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
 ) -> Principal:
     if principal is None:
