@@ -40,11 +40,19 @@ _auth_payer = _scalar(
     .join(Authorization, col(Authorization.coverage_id) == Coverage.id)
     .where(col(Authorization.id) == Task.authorization_id)
 )
+# Named so a row that also carries the task's own columns reads row.label_claim_number, ...
 COLUMNS = (
-    _scalar(select(Claim.control_number).where(col(Claim.id) == Task.claim_id)),
-    func.coalesce(_claim_payer, _auth_payer),
-    _scalar(select(User.username).where(col(User.id) == Task.assignee_id)),
+    _scalar(select(Claim.control_number).where(col(Claim.id) == Task.claim_id)).label(
+        "label_claim_number"
+    ),
+    func.coalesce(_claim_payer, _auth_payer).label("label_payer"),
+    _scalar(select(User.username).where(col(User.id) == Task.assignee_id)).label("label_assignee"),
 )
+
+
+def of_row(row) -> TaskLabels:
+    """The labels of a row selected with COLUMNS."""
+    return TaskLabels(row.label_claim_number, row.label_payer, row.label_assignee)
 
 
 def labels(session: Session, tasks: Sequence[Task]) -> dict[int, TaskLabels]:
