@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
@@ -19,7 +20,6 @@ from denialdesk.store.models import (
     Authorization,
     Claim,
     ClaimEvent,
-    ClaimVersion,
     ServiceLine,
     Task,
     User,
@@ -59,6 +59,7 @@ class TaskDetail:
     label: TaskLabels
     claim: Claim | None
     lines: list[ServiceLine]
+    paid: dict[int, Decimal]  # by line id: what the payments posted to it add up to
     denials: list[DenialLine]
     action_text: str | None
     timeline: list[TimelineEntry]
@@ -71,17 +72,12 @@ def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDet
     task = load_task(session, principal, task_id, Action.READ_WORK)
     claim = session.get(Claim, task.claim_id) if task.claim_id else None
     lines: list[ServiceLine] = []
+    paid: dict[int, Decimal] = {}
     denials: list[DenialLine] = []
     timeline: list[TimelineEntry] = []
     if claim is not None:
-        lines = list(
-            session.exec(
-                select(ServiceLine)
-                .join(ClaimVersion, col(ClaimVersion.id) == ServiceLine.claim_version_id)
-                .where(ClaimVersion.claim_id == claim.id, ClaimVersion.version == claim.version)
-                .order_by(col(ServiceLine.line_number))
-            )
-        )
+        lines = claim_views.current_lines(session, claim)
+        paid = claim_views.paid_by_line(session, [line.id for line in lines])
         denials = [_denial(d) for d in claim_views.denials(session, claim)]
         timeline = _timeline(session, claim.id)
     authorization = (
@@ -99,6 +95,7 @@ def task_detail(session: Session, principal: Principal, task_id: int) -> TaskDet
         label=labels(session, [task])[task.id],
         claim=claim,
         lines=lines,
+        paid=paid,
         denials=denials,
         action_text=action.replace("_", " ") if action else None,
         timeline=timeline,

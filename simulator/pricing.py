@@ -93,7 +93,7 @@ def price(line: ReceivedLine, costs: PatientCosts) -> LineOut:
         units=line.units,
         modifiers=line.modifiers,
         adjustments=tuple(adjustments),
-        control=str(line.number),
+        control=line.answer_control,
         allowed=allowed,
     )
 
@@ -108,7 +108,7 @@ def denied(line: ReceivedLine, carc: str, remarks: tuple[str, ...], group: str =
         modifiers=line.modifiers,
         adjustments=(Adjustment(group, carc, line.charge),),
         remarks=remarks,
-        control=str(line.number),
+        control=line.answer_control,
     )
 
 

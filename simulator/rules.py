@@ -126,7 +126,7 @@ def line_denial(ctx: ClaimContext, line: ReceivedLine) -> Denial | None:
         auth, need = drawn
         ctx.drawn[auth.number] = ctx.drawn.get(auth.number, Decimal(0)) + need
         ctx.auth_days.setdefault(auth.number, set()).add(line.service_date)
-        ctx.authorizations[str(line.number)] = auth.number
+        ctx.authorizations[line.answer_control] = auth.number
     return None
 
 

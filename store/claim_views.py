@@ -7,8 +7,9 @@ import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import exists
+from sqlalchemy import exists, func
 from sqlmodel import Session, col, select
 
 from denialdesk.domain.denials import analyse_claim
@@ -16,8 +17,11 @@ from denialdesk.store.models import (
     Claim,
     ClaimEvent,
     ClaimPayment,
+    ClaimVersion,
     Payer,
+    PaymentLine,
     Practice,
+    ServiceLine,
     Task,
 )
 from denialdesk.store.payment_rows import to_remit_payment
@@ -212,3 +216,28 @@ def _next_deadline(session: Session, claim_id: int) -> dict | None:
     if task is None or task.due_at is None:
         return None
     return {"kind": (task.detail or {}).get("deadline_kind") or task.kind, "at": task.due_at}
+
+
+def current_lines(session: Session, claim: Claim) -> list[ServiceLine]:
+    """The lines of the claim's current version (the one billed, and answered), in order."""
+    return list(
+        session.exec(
+            select(ServiceLine)
+            .join(ClaimVersion, col(ClaimVersion.id) == ServiceLine.claim_version_id)
+            .where(ClaimVersion.claim_id == claim.id, ClaimVersion.version == claim.version)
+            .order_by(col(ServiceLine.line_number))
+        )
+    )
+
+
+def paid_by_line(session: Session, line_ids: Collection[int]) -> dict[int, Decimal]:
+    """What the payments posted to each line add up to (a reversal's negative lines net out);
+    lines nothing was posted to are absent."""
+    if not line_ids:
+        return {}
+    rows = session.exec(
+        select(PaymentLine.service_line_id, func.sum(PaymentLine.paid))
+        .where(col(PaymentLine.service_line_id).in_(list(line_ids)))
+        .group_by(col(PaymentLine.service_line_id))
+    ).all()
+    return {line_id: Decimal(total) for line_id, total in rows}

@@ -22,8 +22,10 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from denialdesk.domain.denials import analyse_claim
+from denialdesk.domain.line_posting import OurLine, PaidLine, post_lines
 from denialdesk.domain.x12.remit_model import ClaimPayment as ClaimRemit
 from denialdesk.domain.x12.remit_model import RemittanceFile, Transaction
+from denialdesk.store.claim_views import current_lines
 from denialdesk.store.models import (
     Claim,
     ClaimPayment,
@@ -242,9 +244,12 @@ def _store_payment(
         session.add(_adjustment(payment.id, None, adjustment))
     for code in remit.remarks:
         session.add(PaymentRemark(claim_payment_id=payment.id, code=code, source="MOA"))
-    for line in remit.lines:
+    posted = _post_to_lines(session, claim, remit.lines)
+    for line, service_line_id in zip(remit.lines, posted, strict=True):
         row = PaymentLine(
             claim_payment_id=payment.id,
+            line_control=(line.control_number or "")[:50] or None,
+            service_line_id=service_line_id,
             code=line.code,
             modifiers=list(line.modifiers),
             # A line without its own DTM takes the claim's statement date (the guide's rule).
@@ -318,3 +323,17 @@ def mark_failed(session: Session, *, outbox_id: int, error: str) -> None:
         .where(col(PaymentOutbox.id) == outbox_id, col(PaymentOutbox.sent_at).is_(None))
         .values(attempts=PaymentOutbox.attempts + 1, last_error=error[:200])
     )
+
+
+def _post_to_lines(session: Session, claim: Claim | None, lines) -> list[int | None]:
+    """The id of our service line each SVC loop pays, in the claim's current version (the one
+    the payer answers): domain/line_posting.py."""
+    if claim is None:
+        return [None] * len(lines)
+    ours = current_lines(session, claim)
+    ids = {line.line_number: line.id for line in ours}
+    numbers = post_lines(
+        [OurLine(line.line_number, line.code, line.service_date) for line in ours],
+        [PaidLine(line.control_number, line.code, line.service_from) for line in lines],
+    )
+    return [ids[number] if number is not None else None for number in numbers]

@@ -1,4 +1,4 @@
-"""Build 835 remittances for claims under test (fake payer and patient; claim-level loops only).
+"""Build 835 remittances for claims under test (fake payer and patient; service lines as given).
 
 A small hand-made stand-in for the payer, for tests that need exact answers (pay this, deny that
 with CO-197) for named claims. The product's 835 writer is domain/x12/remit_out.py, which the
@@ -23,6 +23,9 @@ class RemitClaim:
     # (group, carc, amount); charge − paid must equal their sum
     adjustments: list[tuple[str, str, Decimal]] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)  # MOA remark codes
+    # SVC loops as segment texts ("SVC*HC:90837*180*150**1", "CAS*CO*45*30", "REF*6R*1"); the
+    # lines' adjustments count in the claim's balance with its own.
+    lines: list[str] = field(default_factory=list)
 
 
 def build_835(
@@ -63,6 +66,7 @@ def build_835(
         if claim.remarks:
             body.append("MOA***" + "*".join(claim.remarks[:5]))
         body += [f"DTM*232*{claim.service_date:%Y%m%d}", f"DTM*233*{claim.service_date:%Y%m%d}"]
+        body += claim.lines
     body.append(f"SE*{len(body) + 1}*0001")
     isa = (
         f"ISA*00*{'':10}*00*{'':10}*ZZ*{'PAYER835':15}*ZZ*{'DENIALDESK':15}"

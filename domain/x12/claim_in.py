@@ -31,7 +31,7 @@ class ClaimInError(ValueError):
 
 @dataclass(frozen=True)
 class ReceivedLine:
-    number: int  # LX01: REF*6R in the answer
+    number: int  # LX01
     code: str
     charge: Decimal
     units: Decimal
@@ -41,6 +41,12 @@ class ReceivedLine:
     modifiers: tuple[str, ...] = ()
     rendering_npi: str | None = None  # the line's own (2420A), else the claim's (2310B)
     rendering_taxonomy: str | None = None
+    control: str | None = None  # REF*6R, which the 835 returns for this line
+
+    @property
+    def answer_control(self) -> str:
+        """What the 835 names this line by: its REF*6R, else its LX number."""
+        return self.control or str(self.number)
 
 
 @dataclass(frozen=True)
@@ -269,6 +275,9 @@ class _Reader:
         qualifier = _get(seg, 1)
         if qualifier == "EI" and self.level == "20" and self.entity == "85":
             self.billing.tax_id = self._required(seg, 2)
+        elif self.claim is not None and self.claim.lines and self.entity == "":
+            if qualifier == "6R":  # 2400: the line's control number
+                self.claim.lines[-1]["control"] = self._required(seg, 2)
         elif self.claim is not None and not self.claim.lines:
             if qualifier == "F8":
                 self.claim.payer_claim_number = self._required(seg, 2)
@@ -388,6 +397,7 @@ class _Reader:
             modifiers=raw["modifiers"],
             rendering_npi=npi,
             rendering_taxonomy=taxonomy,
+            control=raw.get("control"),
         )
 
     # --- typed element reads ----------------------------------------------------------------

@@ -261,6 +261,11 @@ def _rendering(provider: Provider) -> list[str]:
     ]
 
 
+def line_control(number: int) -> str:
+    """REF*6R of a claim's line: its line number, which the claim's lines keep (unique in it)."""
+    return str(number)
+
+
 def _line(number: int, line: ServiceLine, place: str, ci: ClaimInput, dx_count: int) -> list[str]:
     pointers = line.dx_pointers
     if not 1 <= len(pointers) <= 4 or not all(1 <= p <= dx_count for p in pointers):
@@ -286,6 +291,9 @@ def _line(number: int, line: ServiceLine, place: str, ci: ClaimInput, dx_count: 
             _composite(*(str(p) for p in pointers)),
         ),
         _join("DTP", "472", "D8", line.service_date.strftime("%Y%m%d")),
+        # The line's own control number, which the payer returns in the 835 (REF*6R of the
+        # SVC loop): a payment then posts to this line even when its code and date repeat.
+        _join("REF", "6R", line_control(number)),
     ]
     if line.rendering is not None and line.rendering.npi != ci.provider.npi:
         segments += _rendering(line.rendering)  # 2420A: this line's own rendering provider

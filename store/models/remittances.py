@@ -80,6 +80,9 @@ class PaymentLine(SQLModel, table=True):
     charge: Decimal = Field(sa_type=Money)
     paid: Decimal = Field(sa_type=Money)
     units: Decimal | None = Field(default=None, sa_type=Money)
+    line_control: str | None = Field(default=None, max_length=50)  # REF*6R, as returned
+    # The line of ours it pays (domain/line_posting.py); None for an unmatched claim or line.
+    service_line_id: int | None = Field(default=None, foreign_key="service_line.id", index=True)
 
 
 class PaymentAdjustment(SQLModel, table=True):

@@ -160,8 +160,8 @@ def test_submit_writes_a_valid_837p_and_records_it(engine, acts, outbox):
     assert pyx12_errors(text) == []
     assert segments(text, "ISA")[0][13] == sent.file_name[:9]
     assert segments(text, "CLM")[0][1] == claim.control_number
-    # The tax id only: no authorization attached, no F8 on an original.
-    assert [ref[1] for ref in segments(text, "REF")] == ["EI"]
+    # The tax id and the line's control number: no authorization attached, no F8 on an original.
+    assert [ref[1] for ref in segments(text, "REF")] == ["EI", "6R"]
     assert [p.name for p in outbox.iterdir()] == [sent.file_name]  # no temporary left over
     with session_scope(engine) as session:
         row = session.exec(select(Submission)).one()

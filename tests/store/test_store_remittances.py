@@ -15,10 +15,13 @@ from denialdesk.domain.x12.remit import parse_835
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import (
     ClaimPayment,
+    ClaimVersion,
     PaymentAdjustment,
+    PaymentLine,
     PaymentOutbox,
     PaymentRemark,
     Remittance,
+    ServiceLine,
 )
 from denialdesk.store.remittances import (
     import_remittance,
@@ -176,3 +179,40 @@ def test_outbox_sent_and_failed(engine, claims):
         row = session.get(PaymentOutbox, second.outbox_id)
         assert row.attempts == 1 and len(row.last_error) == 200 and row.sent_at is None
         assert session.get(PaymentOutbox, first.outbox_id).sent_at is not None
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["REF*6R", "no REF*6R"])
+def test_each_payment_line_posts_to_the_claim_line_it_pays(engine, named):
+    """Two 90837 sessions on one day: the payer answers the second (denied) before the first
+    (paid). With the line control numbers the 837P sends (REF*6R) each payment goes to its own
+    line; without them, to the lines in order of code and date."""
+    day = date(2026, 3, 2)
+    with session_scope(engine) as session:
+        home = work_data.parties(session)
+        claim = work_data.claim(session, home, total_charge=D("360"))
+        version = ClaimVersion(claim_id=claim.id, version=1, total_charge=D("360"))
+        session.add(version)
+        session.flush()
+        lines = [
+            ServiceLine(claim_version_id=version.id, line_number=n, service_date=day,
+                        code="90837", charge=D("180"), place_of_service="11", dx_pointers=[1])
+            for n in (1, 2)
+        ]  # fmt: skip
+        session.add_all(lines)
+        session.flush()
+        line_ids = [line.id for line in lines]
+        control_number = claim.control_number
+    svc = [
+        ("SVC*HC:90837*180*0**1", "CAS*CO*97*180", "REF*6R*2"),
+        ("SVC*HC:90837*180*150**1", "CAS*CO*45*30", "REF*6R*1"),
+    ]
+    sent = [segment for loop in svc for segment in (loop if named else loop[:2])]
+    remit = RemitClaim(control_number, D("360"), D("150"), "P9", day, lines=sent)
+    _import(engine, build_835([remit], trace="TR-LINES", paid_on=PAID_ON))
+    with Session(engine) as session:
+        rows = session.exec(select(PaymentLine).order_by(PaymentLine.id)).all()
+    assert [(row.paid, row.line_control) for row in rows] == (
+        [(D("0"), "2"), (D("150"), "1")] if named else [(D("0"), None), (D("150"), None)]
+    )
+    expected = [line_ids[1], line_ids[0]] if named else line_ids
+    assert [row.service_line_id for row in rows] == expected

@@ -25,6 +25,7 @@ from x12_check import pyx12_errors
 
 from denialdesk.domain.claim import Person
 from denialdesk.domain.npi import npi_with_check_digit
+from denialdesk.domain.x12.claim_in import read_837p
 from denialdesk.domain.x12.claim_out import Envelope, Transaction, write_837p
 
 NOW = datetime(2024, 3, 1, 9, 30)
@@ -207,3 +208,16 @@ def test_special_characters_in_names_and_addresses_still_validate():
     assert find(out, "N3")[1] == ["N3", "12 OAK ST APT 3 B"]
     assert find(out, "N4")[1][1] == "SANTA FE"
     assert find(out, "NM1", "82")[0][3] == "NUNEZ RUIZ"
+
+
+def test_each_line_carries_its_control_number_for_the_835_to_return():
+    # Two sessions of the same code on the same day: REF*6R tells their payments apart.
+    out = write(claim_input(line("90837"), line("90837"), line("90785", minutes=None)))
+    assert pyx12_errors(out) == []
+    assert find(out, "REF", "6R") == [["REF", "6R", "1"], ["REF", "6R", "2"], ["REF", "6R", "3"]]
+    tags = [s[0] for s in segments(out)]
+    first = tags.index("LX")
+    assert tags[first : first + 4] == ["LX", "SV1", "DTP", "REF"]  # 2400: after the dates
+    # The payer (simulator) reads them back, to return with each line's payment.
+    [received] = read_837p(out).claims
+    assert [line.control for line in received.lines] == ["1", "2", "3"]

@@ -10,8 +10,10 @@ import factories
 import pytest
 import work_data
 from fake_temporal import FakeTemporal
+from remit_builder import RemitClaim, build_835
 from sqlmodel import Session, select
 
+from denialdesk.domain.x12.remit import parse_835
 from denialdesk.store.db import session_scope
 from denialdesk.store.models import (
     Authorization,
@@ -23,6 +25,7 @@ from denialdesk.store.models import (
     ServiceLine,
     Task,
 )
+from denialdesk.store.remittances import import_remittance
 from denialdesk.store.types import utcnow
 
 
@@ -273,3 +276,18 @@ def test_only_a_renewal_task_records_a_next_authorization(logged_in, worked, csr
         f"/tasks/{worked['task']}/renewal", data={"csrf_token": csrf_from(html), "number": "X"}
     )
     assert refused.status_code == 422 and "this task renews no authorization" in refused.text
+
+
+def test_each_claim_line_shows_what_was_posted_to_it(logged_in, worked, engine):
+    html = logged_in.get(f"/tasks/{worked['task']}").text
+    assert '<th scope="col" class="num">Paid</th>' in html and '<td class="num">—</td>' in html
+    denial = RemitClaim("DD0000000555", Decimal("180"), Decimal("0"), "PCN-9", date(2026, 3, 2),
+                        status="4", lines=["SVC*HC:90837:95*180*0**1", "CAS*CO*197*180",
+                                           "REF*6R*1"])  # fmt: skip
+    with session_scope(engine) as session:
+        import_remittance(
+            session, remit=parse_835(build_835([denial], trace="T-9", paid_on=date(2026, 4, 1))),
+            practice_ids=None, user_id=None, workflow_id=lambda slug, claim_id: "wf",
+        )  # fmt: skip
+    html = logged_in.get(f"/tasks/{worked['task']}").text
+    assert '<td class="num">$180.00</td>\n          <td class="num">$0.00</td>' in html
