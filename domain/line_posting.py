@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from denialdesk.domain.x12.claim_out import line_control
+
 
 @dataclass(frozen=True)
 class OurLine:
@@ -31,7 +33,7 @@ class PaidLine:
 def post_lines(ours: Sequence[OurLine], paid: Sequence[PaidLine]) -> list[int | None]:
     """For each paid line, in order, the number of our line it pays, or None (no line of ours
     fits: a code the payer changed, or more paid lines than ours)."""
-    by_control = {str(line.number): line for line in ours}
+    by_control = {line_control(line.number): line for line in ours}
     taken: set[int] = set()
     posted: list[int | None] = [None] * len(paid)
     for index, line in enumerate(paid):  # named lines first, so a guess never takes theirs

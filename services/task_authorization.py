@@ -29,6 +29,7 @@ from denialdesk.services.claims import load_claim, require_correctable, send_cor
 from denialdesk.services.errors import Conflict, Invalid, invalid, workflow_refusals
 from denialdesk.store import authorizations as store_auth
 from denialdesk.store import claims as store_claims
+from denialdesk.store import tasks as store_tasks
 from denialdesk.store.models import Authorization, Claim, Practice
 from denialdesk.workflows import auth_client
 
@@ -98,7 +99,7 @@ async def renew_for_task(
         task = task_service.load_task(session, principal, task_id, Action.WORK_OWN)
         if task.kind != TaskKind.RENEW_AUTHORIZATION or task.authorization_id is None:
             raise Invalid("this task renews no authorization")
-        if task.status not in ("open", "pended"):
+        if task.status not in store_tasks.ACTIVE:
             raise Conflict(f"this task is {task.status}")
         old = load_authorization(session, principal, task.authorization_id, Action.WRITE_CLAIMS)
         body = AuthorizationCreate.model_validate({**fields, "coverage_id": old.coverage_id})

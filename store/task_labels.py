@@ -60,5 +60,4 @@ def labels(session: Session, tasks: Sequence[Task]) -> dict[int, TaskLabels]:
     if not tasks:
         return {}
     query = select(Task.id, *COLUMNS).where(col(Task.id).in_([task.id for task in tasks]))
-    rows = session.exec(query).all()
-    return {task_id: TaskLabels(*named) for task_id, *named in rows}
+    return {row.id: of_row(row) for row in session.exec(query).all()}

@@ -182,12 +182,10 @@ def list_tasks(
     rows = session.exec(query.order_by(order, col(Task.id)).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    if not labelled:
-        return TaskPage(items=rows, next_key=_key(rows[-1], sort) if more else None)
     return TaskPage(
         items=rows,
         next_key=_key(rows[-1], sort) if more else None,
-        labels={row.id: of_row(row) for row in rows},
+        labels={row.id: of_row(row) for row in rows} if labelled else {},
     )
 
 
